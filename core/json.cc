@@ -1,0 +1,51 @@
+#include "core/json.h"
+
+#include <rapidjson/error/en.h>
+
+#include <openssl/evp.h>
+
+namespace rime {
+
+std::string base64_encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  for (char c : text)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+          c == '='))
+      return std::nullopt;
+  std::string out(3 * text.size() / 4, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts padding bytes as data; drop them.
+  std::size_t pad = 0;
+  if (!text.empty() && text.back() == '=') ++pad;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return out;
+}
+
+bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error) {
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    error = std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
+            std::to_string(doc.GetErrorOffset());
+    return false;
+  }
+  return true;
+}
+
+const rapidjson::Value* json_member(const rapidjson::Value& obj, const char* name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(name);
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+}  // namespace rime

@@ -1,0 +1,23 @@
+// Small JSON and encoding helpers over RapidJSON and OpenSSL shared by admin, persistence and
+// snapshot views.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+namespace rime {
+
+std::string base64_encode(std::string_view data);
+/// Strict standard base64 (with padding); nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
+
+/// Parses `text`; on failure returns false and a message with the offset.
+bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error);
+
+/// Member `name` of `obj`, or nullptr when `obj` is not an object or lacks it.
+const rapidjson::Value* json_member(const rapidjson::Value& obj, const char* name);
+
+}  // namespace rime

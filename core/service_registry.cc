@@ -1,0 +1,104 @@
+#include "core/service_registry.h"
+
+#include <algorithm>
+
+namespace rime {
+
+bool HostPattern::matches(std::string_view host) const {
+  if (!literal.empty()) {
+    auto it = std::search(host.begin(), host.end(), literal.begin(), literal.end(),
+                          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                      std::tolower(static_cast<unsigned char>(b)); });
+    if (it == host.end()) return false;
+  }
+  return std::regex_search(host.begin(), host.end(), regex);
+}
+
+void ServiceRegistry::add(std::shared_ptr<MockService> service) {
+  std::string name(service->name());
+  by_name_[name] = std::move(service);
+  ordered_.clear();
+  for (auto& [_, svc] : by_name_) ordered_.push_back(svc.get());
+  std::sort(ordered_.begin(), ordered_.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+}
+
+MockService* ServiceRegistry::find(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? nullptr : it->second.get();
+}
+
+StatefulService* ServiceRegistry::find_stateful(std::string_view name) const {
+  return dynamic_cast<StatefulService*>(find(name));
+}
+
+std::vector<StatefulService*> ServiceRegistry::stateful() const {
+  std::vector<StatefulService*> out;
+  for (MockService* svc : ordered_)
+    if (auto* s = dynamic_cast<StatefulService*>(svc)) out.push_back(s);
+  return out;
+}
+
+Router::Router(const ServiceRegistry& registry) {
+  for (MockService* svc : registry.all()) {
+    const RoutingInfo& info = svc->routing();
+    for (const auto& prefix : info.target_prefixes) by_target_prefix_[prefix] = svc;
+    if (!info.cbor_service_shape.empty()) by_cbor_shape_[info.cbor_service_shape] = svc;
+    if (!info.signing_name.empty()) by_signing_name_[info.signing_name].push_back(svc);
+    if (!info.endpoint_prefix.empty()) by_endpoint_prefix_[info.endpoint_prefix].push_back(svc);
+    if (!svc->host_patterns().empty()) with_host_patterns_.push_back(svc);
+    if (info.name == "s3") s3_ = svc;
+  }
+}
+
+MockService* Router::pick(const std::vector<MockService*>& candidates, const Request& request) const {
+  if (candidates.size() == 1) return candidates.front();
+  for (MockService* svc : candidates)
+    if (svc->matches_http_binding(request)) return svc;
+  // No binding fits: prefer the implemented service, then the first in name order.
+  for (MockService* svc : candidates)
+    if (svc->implemented()) return svc;
+  return candidates.empty() ? nullptr : candidates.front();
+}
+
+Route Router::route(const Request& request, const RequestContext& ctx) const {
+  // 1. X-Amz-Target "<Prefix>.<Operation>" names the service (awsJson).
+  if (const std::string* target = request.headers.find("x-amz-target")) {
+    auto dot = target->rfind('.');
+    if (dot != std::string::npos) {
+      auto it = by_target_prefix_.find(target->substr(0, dot));
+      if (it != by_target_prefix_.end()) return {it->second, RouteRule::kTarget};
+    }
+  }
+  //    rpcv2Cbor: POST /service/<ServiceShape>/operation/<Operation>.
+  if (request.headers.contains("smithy-protocol") && request.path.starts_with("/service/")) {
+    std::string_view rest = std::string_view(request.path).substr(9);
+    auto slash = rest.find('/');
+    auto it = by_cbor_shape_.find(std::string(rest.substr(0, slash)));
+    if (it != by_cbor_shape_.end()) return {it->second, RouteRule::kCborPath};
+  }
+  // 2. Host patterns registered by services.
+  std::string_view host = request.host();
+  if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
+    host = host.substr(0, colon);
+  for (MockService* svc : with_host_patterns_)
+    for (const HostPattern& pattern : svc->host_patterns())
+      if (pattern.matches(host)) return {svc, RouteRule::kHost};
+  // 3. SigV4 credential-scope service.
+  if (ctx.credential) {
+    auto it = by_signing_name_.find(ctx.credential->service);
+    if (it != by_signing_name_.end())
+      if (MockService* svc = pick(it->second, request)) return {svc, RouteRule::kSigningName};
+  }
+  // 4. First label of the host.
+  auto dot = host.find('.');
+  if (dot != std::string_view::npos) {
+    auto it = by_endpoint_prefix_.find(std::string(host.substr(0, dot)));
+    if (it != by_endpoint_prefix_.end())
+      if (MockService* svc = pick(it->second, request)) return {svc, RouteRule::kHostLabel};
+  }
+  // 5. A REST request with no other clue is S3's, as on AWS.
+  if (s3_) return {s3_, RouteRule::kS3Fallback};
+  return {};
+}
+
+}  // namespace rime

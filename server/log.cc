@@ -1,0 +1,104 @@
+#include "server/log.h"
+
+#include <atomic>
+#include <memory>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace rime::log {
+namespace {
+
+std::shared_ptr<spdlog::logger> g_logger;
+std::atomic<bool> g_json{false};
+std::atomic<bool> g_requests{true};
+
+void emit(spdlog::level::level_enum level, std::string_view message) {
+  if (!g_logger || !g_logger->should_log(level)) return;
+  if (g_json.load(std::memory_order_relaxed)) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("level");
+    auto lv = spdlog::level::to_string_view(level);
+    w.String(lv.data(), static_cast<rapidjson::SizeType>(lv.size()));
+    w.Key("msg");
+    w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+    w.EndObject();
+    // Fields only: the pattern adds the braces and the time.
+    g_logger->log(level, std::string_view(buf.GetString() + 1, buf.GetSize() - 2));
+  } else {
+    g_logger->log(level, message);
+  }
+}
+
+}  // namespace
+
+void init(std::string_view level, std::string_view format) {
+  // A small queue: spdlog preallocates every slot, and idle memory is part of our budget.
+  spdlog::init_thread_pool(1024, 1);
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  g_logger = std::make_shared<spdlog::async_logger>("rime", sink, spdlog::thread_pool(),
+                                                    spdlog::async_overflow_policy::overrun_oldest);
+  g_json = format == "json";
+  if (g_json) {
+    g_logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ",%v})", spdlog::pattern_time_type::utc);
+  } else {
+    g_logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  }
+  g_logger->set_level(spdlog::level::from_str(std::string(level)));
+  g_logger->flush_on(spdlog::level::warn);
+  g_requests = g_logger->should_log(spdlog::level::info);
+  spdlog::set_default_logger(g_logger);
+}
+
+void shutdown() {
+  if (g_logger) g_logger->flush();
+  spdlog::shutdown();
+  g_logger.reset();
+}
+
+void info(std::string_view m) { emit(spdlog::level::info, m); }
+void warn(std::string_view m) { emit(spdlog::level::warn, m); }
+void error(std::string_view m) { emit(spdlog::level::err, m); }
+void debug(std::string_view m) { emit(spdlog::level::debug, m); }
+
+bool request_logging_enabled() { return g_logger && g_requests.load(std::memory_order_relaxed); }
+
+void request(const RequestLine& r) {
+  if (!request_logging_enabled()) return;
+  if (g_json.load(std::memory_order_relaxed)) {
+    // Fields only (the pattern adds the braces and time); RapidJSON escapes every value.
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    auto str = [&](const char* key, std::string_view v) {
+      w.Key(key);
+      w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    };
+    w.StartObject();
+    str("level", "info");
+    str("method", r.method);
+    str("path", r.path);
+    str("service", r.service);
+    str("operation", r.operation);
+    w.Key("status");
+    w.Int(r.status);
+    w.Key("latency_ms");
+    w.Double(r.latency_ms);
+    str("account", r.account);
+    str("region", r.region);
+    str("request_id", r.request_id);
+    w.EndObject();
+    std::string_view fields(buf.GetString() + 1, buf.GetSize() - 2);
+    g_logger->info(fields);
+  } else {
+    g_logger->info("{} {} {} {} {} {:.3f}ms {} {} {}", r.method, r.path, r.service.empty() ? "-" : r.service,
+                   r.operation.empty() ? "-" : r.operation, r.status, r.latency_ms, r.account, r.region,
+                   r.request_id);
+  }
+}
+
+}  // namespace rime::log
