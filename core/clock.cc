@@ -50,7 +50,12 @@ bool parse_amz_date(std::string_view text, SystemTime& out) {
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = s;
-  out = std::chrono::system_clock::from_time_t(timegm(&tm));
+  std::time_t t = timegm(&tm);
+  // timegm normalises Feb 30 into March: a changed day means the date does not exist.
+  std::tm check{};
+  gmtime_r(&t, &check);
+  if (check.tm_mday != d || check.tm_mon != mo - 1) return false;
+  out = std::chrono::system_clock::from_time_t(t);
   return true;
 }
 

@@ -16,10 +16,15 @@ std::string base64_encode(std::string_view data) {
 
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
-  for (char c : text)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-          c == '='))
+  // Padding only at the end, at most two characters.
+  std::size_t data_end = text.size();
+  while (data_end > 0 && text[data_end - 1] == '=') --data_end;
+  if (text.size() - data_end > 2) return std::nullopt;
+  for (std::size_t i = 0; i < data_end; ++i) {
+    char c = text[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'))
       return std::nullopt;
+  }
   std::string out(3 * text.size() / 4, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));

@@ -1,6 +1,7 @@
 #include "core/service_registry.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace rime {
 
@@ -16,14 +17,21 @@ bool HostPattern::matches(std::string_view host) const {
 
 void ServiceRegistry::add(std::shared_ptr<MockService> service) {
   std::string name(service->name());
-  by_name_[name] = std::move(service);
-  ordered_.clear();
-  for (auto& [_, svc] : by_name_) ordered_.push_back(svc.get());
-  std::sort(ordered_.begin(), ordered_.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+  by_name_[std::move(name)] = std::move(service);
+  ordered_stale_ = true;
+}
+
+const std::vector<MockService*>& ServiceRegistry::all() const {
+  if (ordered_stale_) {
+    ordered_.clear();
+    for (auto& [_, svc] : by_name_) ordered_.push_back(svc.get());
+    ordered_stale_ = false;
+  }
+  return ordered_;
 }
 
 MockService* ServiceRegistry::find(std::string_view name) const {
-  auto it = by_name_.find(std::string(name));
+  auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second.get();
 }
 
@@ -33,31 +41,66 @@ StatefulService* ServiceRegistry::find_stateful(std::string_view name) const {
 
 std::vector<StatefulService*> ServiceRegistry::stateful() const {
   std::vector<StatefulService*> out;
-  for (MockService* svc : ordered_)
+  for (MockService* svc : all())
     if (auto* s = dynamic_cast<StatefulService*>(svc)) out.push_back(s);
   return out;
 }
 
+namespace {
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+// Does the host start with the service's endpoint prefix and a dot ("query.timestream.")?
+bool host_starts_with_prefix(std::string_view host, const std::string& prefix) {
+  return !prefix.empty() && host.size() > prefix.size() && host[prefix.size()] == '.' &&
+         iequals(host.substr(0, prefix.size()), prefix);
+}
+
+bool better(const MockService* a, const MockService* b) {
+  if (a->implemented() != b->implemented()) return a->implemented();
+  return a->routing().priority > b->routing().priority;
+}
+
+}  // namespace
+
 Router::Router(const ServiceRegistry& registry) {
   for (MockService* svc : registry.all()) {
     const RoutingInfo& info = svc->routing();
-    for (const auto& prefix : info.target_prefixes) by_target_prefix_[prefix] = svc;
+    for (const auto& prefix : info.target_prefixes) by_target_prefix_[prefix].push_back(svc);
     if (!info.cbor_service_shape.empty()) by_cbor_shape_[info.cbor_service_shape] = svc;
     if (!info.signing_name.empty()) by_signing_name_[info.signing_name].push_back(svc);
-    if (!info.endpoint_prefix.empty()) by_endpoint_prefix_[info.endpoint_prefix].push_back(svc);
+    if (!info.endpoint_prefix.empty()) by_endpoint_prefix_[lowercase(info.endpoint_prefix)].push_back(svc);
     if (!svc->host_patterns().empty()) with_host_patterns_.push_back(svc);
     if (info.name == "s3") s3_ = svc;
   }
 }
 
-MockService* Router::pick(const std::vector<MockService*>& candidates, const Request& request) const {
+MockService* Router::pick(const std::vector<MockService*>& candidates, const Request& request,
+                          std::string_view host) const {
+  if (candidates.empty()) return nullptr;
   if (candidates.size() == 1) return candidates.front();
+  // The host names one of them (timestream query vs ingest share a target prefix).
   for (MockService* svc : candidates)
-    if (svc->matches_http_binding(request)) return svc;
-  // No binding fits: prefer the implemented service, then the first in name order.
+    if (host_starts_with_prefix(host, svc->routing().endpoint_prefix)) {
+      bool unique = true;
+      for (MockService* other : candidates)
+        if (other != svc && other->routing().endpoint_prefix == svc->routing().endpoint_prefix) unique = false;
+      if (unique) return svc;
+    }
+  // Then the request's method and path (or action) against each one's bindings; among those
+  // that fit (or all, when none does), implemented first, then the larger API.
+  MockService* best = nullptr;
   for (MockService* svc : candidates)
-    if (svc->implemented()) return svc;
-  return candidates.empty() ? nullptr : candidates.front();
+    if (svc->matches_http_binding(request) && (!best || better(svc, best))) best = svc;
+  if (best) return best;
+  for (MockService* svc : candidates)
+    if (!best || better(svc, best)) best = svc;
+  return best;
 }
 
 Route Router::route(const Request& request, const RequestContext& ctx) const {
@@ -66,7 +109,8 @@ Route Router::route(const Request& request, const RequestContext& ctx) const {
     auto dot = target->rfind('.');
     if (dot != std::string::npos) {
       auto it = by_target_prefix_.find(target->substr(0, dot));
-      if (it != by_target_prefix_.end()) return {it->second, RouteRule::kTarget};
+      if (it != by_target_prefix_.end())
+        if (MockService* svc = pick(it->second, request, request.host())) return {svc, RouteRule::kTarget};
     }
   }
   //    rpcv2Cbor: POST /service/<ServiceShape>/operation/<Operation>.
@@ -87,14 +131,15 @@ Route Router::route(const Request& request, const RequestContext& ctx) const {
   if (ctx.credential) {
     auto it = by_signing_name_.find(ctx.credential->service);
     if (it != by_signing_name_.end())
-      if (MockService* svc = pick(it->second, request)) return {svc, RouteRule::kSigningName};
+      if (MockService* svc = pick(it->second, request, host)) return {svc, RouteRule::kSigningName};
   }
-  // 4. First label of the host.
-  auto dot = host.find('.');
-  if (dot != std::string_view::npos) {
-    auto it = by_endpoint_prefix_.find(std::string(host.substr(0, dot)));
+  // 4. The host's leading labels: endpoint prefixes may hold dots ("streams.dynamodb"), so the
+  //    longest prefix that names a service wins. Host names are case-insensitive.
+  std::string lower_host = lowercase(host);
+  for (auto dot = lower_host.rfind('.'); dot != std::string::npos && dot > 0; dot = lower_host.rfind('.', dot - 1)) {
+    auto it = by_endpoint_prefix_.find(lower_host.substr(0, dot));
     if (it != by_endpoint_prefix_.end())
-      if (MockService* svc = pick(it->second, request)) return {svc, RouteRule::kHostLabel};
+      if (MockService* svc = pick(it->second, request, host)) return {svc, RouteRule::kHostLabel};
   }
   // 5. A REST request with no other clue is S3's, as on AWS.
   if (s3_) return {s3_, RouteRule::kS3Fallback};

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -20,12 +21,13 @@ class ServiceRegistry {
   MockService* find(std::string_view name) const;
   StatefulService* find_stateful(std::string_view name) const;
   /// Services in name order.
-  const std::vector<MockService*>& all() const { return ordered_; }
+  const std::vector<MockService*>& all() const;
   std::vector<StatefulService*> stateful() const;
 
  private:
-  std::unordered_map<std::string, std::shared_ptr<MockService>> by_name_;
-  std::vector<MockService*> ordered_;
+  std::map<std::string, std::shared_ptr<MockService>, std::less<>> by_name_;
+  mutable std::vector<MockService*> ordered_;  // rebuilt on first use after a change
+  mutable bool ordered_stale_ = false;
 };
 
 /// Why the router chose a service (logs and tests).
@@ -43,9 +45,10 @@ class Router {
   Route route(const Request& request, const RequestContext& ctx) const;
 
  private:
-  MockService* pick(const std::vector<MockService*>& candidates, const Request& request) const;
+  MockService* pick(const std::vector<MockService*>& candidates, const Request& request,
+                    std::string_view host) const;
 
-  std::unordered_map<std::string, MockService*> by_target_prefix_;
+  std::unordered_map<std::string, std::vector<MockService*>> by_target_prefix_;
   std::unordered_map<std::string, MockService*> by_cbor_shape_;
   std::unordered_map<std::string, std::vector<MockService*>> by_signing_name_;
   std::unordered_map<std::string, std::vector<MockService*>> by_endpoint_prefix_;

@@ -28,6 +28,8 @@ bool parse_scope(std::string_view credential, SigV4Credential& out) {
   if (parts[0].empty() || parts[1].size() != 8 || parts[2].empty() || parts[3].empty() ||
       parts[4] != "aws4_request")
     return false;
+  for (char c : parts[1])
+    if (c < '0' || c > '9') return false;
   out.access_key.assign(parts[0]);
   out.date.assign(parts[1]);
   out.region.assign(parts[2]);

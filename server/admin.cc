@@ -48,7 +48,7 @@ bool bearer_ok(const Request& request, const std::string& token) {
   if (token.empty()) return true;
   std::string_view auth = request.headers.get("authorization");
   constexpr std::string_view kBearer = "Bearer ";
-  return auth.size() == kBearer.size() + token.size() && auth.starts_with(kBearer) &&
+  return auth.size() == kBearer.size() + token.size() && iequals(auth.substr(0, kBearer.size()), kBearer) &&
          auth.substr(kBearer.size()) == token;
 }
 

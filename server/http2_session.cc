@@ -46,7 +46,8 @@ std::string lower(std::string_view s) {
 template <class Stream>
 class Http2Session final : public TrackedSession, public std::enable_shared_from_this<Http2Session<Stream>> {
  public:
-  Http2Session(Context& ctx, Stream stream) : TrackedSession(ctx), stream_(std::move(stream)) {}
+  Http2Session(Context& ctx, Stream stream)
+      : TrackedSession(ctx), stream_(std::move(stream)), idle_timer_(stream_.get_executor()) {}
 
   ~Http2Session() override {
     if (session_) nghttp2_session_del(session_);
@@ -77,6 +78,11 @@ class Http2Session final : public TrackedSession, public std::enable_shared_from
         if (nghttp2_session_mem_recv(session_, static_cast<const uint8_t*>(b.data()), b.size()) < 0) return close();
       }
     }
+    // Our own idle timer, not the stream's: a stream waiting for a long poll is not idleness,
+    // and tcp_stream's timeout would close the socket under it.
+    lowest().expires_never();
+    touch();
+    arm_idle_timer();
     do_write();
     do_read();
   }
@@ -84,8 +90,10 @@ class Http2Session final : public TrackedSession, public std::enable_shared_from
   void shutdown() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (!self->session_ || self->closed_) return;
-      // GOAWAY: no new streams; those in flight finish, then want_read/want_write drop to 0.
-      nghttp2_session_terminate_session(self->session_, NGHTTP2_NO_ERROR);
+      // A graceful GOAWAY: no new streams; those already received finish, then nghttp2's
+      // want_read/want_write drop to 0 and do_write closes the connection.
+      nghttp2_submit_goaway(self->session_, NGHTTP2_FLAG_NONE,
+                            nghttp2_session_get_last_proc_stream_id(self->session_), NGHTTP2_NO_ERROR, nullptr, 0);
       self->do_write();
     });
   }
@@ -299,17 +307,29 @@ class Http2Session final : public TrackedSession, public std::enable_shared_from
     if (!in_recv_) do_write();
   }
 
+  void touch() { last_activity_ = std::chrono::steady_clock::now(); }
+
+  void arm_idle_timer() {
+    idle_timer_.expires_after(Millis(ctx_.options.idle_timeout_ms));
+    idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      auto idle = std::chrono::steady_clock::now() - self->last_activity_;
+      // Requests awaiting an answer keep the connection; so does a write still progressing.
+      if (self->in_flight_ == 0 && idle >= Millis(self->ctx_.options.idle_timeout_ms)) return self->close();
+      self->arm_idle_timer();
+    });
+  }
+
   void do_read() {
     if (closed_) return;
-    lowest().expires_after(Millis(ctx_.options.idle_timeout_ms));
     stream_.async_read_some(asio::buffer(read_buf_), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
       self->on_read(ec, n);
     });
   }
 
   void on_read(beast::error_code ec, std::size_t n) {
-    if (ec == beast::error::timeout && in_flight_ > 0) return do_read();  // a long poll is not idleness
     if (ec) return close();
+    touch();
     in_recv_ = true;
     auto rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(read_buf_.data()), n);
     in_recv_ = false;
@@ -337,10 +357,10 @@ class Http2Session final : public TrackedSession, public std::enable_shared_from
       return;
     }
     writing_ = true;
-    lowest().expires_after(Millis(ctx_.options.idle_timeout_ms));
     asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->writing_ = false;
       if (ec) return self->close();
+      self->touch();
       self->do_write();
     });
   }
@@ -348,12 +368,15 @@ class Http2Session final : public TrackedSession, public std::enable_shared_from
   void close() {
     if (closed_) return;
     closed_ = true;
+    idle_timer_.cancel();
     beast::error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
     lowest().socket().close(ec);
   }
 
   Stream stream_;
+  asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_activity_;
   nghttp2_session* session_ = nullptr;
   std::map<std::int32_t, std::unique_ptr<H2Stream>> streams_;
   std::map<std::int32_t, bool> head_streams_;  // dispatched streams awaiting their response: is it HEAD?

@@ -16,7 +16,8 @@ class Detector : public std::enable_shared_from_this<Detector> {
   Detector(Context& ctx, tcp::socket socket) : ctx_(ctx), stream_(std::move(socket)) {}
 
   void run() {
-    stream_.expires_after(Millis(ctx_.options.header_timeout_ms));
+    // Before the first byte a connection is idle, not slow: the header timeout starts with it.
+    stream_.expires_after(Millis(ctx_.options.idle_timeout_ms));
     if (ctx_.tls) {
       beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
         if (ec) return;
@@ -30,6 +31,7 @@ class Detector : public std::enable_shared_from_this<Detector> {
 
  private:
   void handshake() {
+    stream_.expires_after(Millis(ctx_.options.header_timeout_ms));
     auto tls = std::make_shared<TlsStream>(std::move(stream_), *ctx_.tls);
     tls->async_handshake(ssl::stream_base::server, buffer_.data(),
                          [self = shared_from_this(), tls](beast::error_code ec, std::size_t used) {
@@ -51,6 +53,7 @@ class Detector : public std::enable_shared_from_this<Detector> {
     std::size_t n = std::min(seen.size(), kPreface.size());
     if (seen.substr(0, n) != kPreface.substr(0, n)) return run_http1(ctx_, std::move(stream_), std::move(buffer_));
     if (n == kPreface.size()) return run_http2(ctx_, std::move(stream_), std::move(buffer_));
+    if (n > 0) stream_.expires_after(Millis(ctx_.options.header_timeout_ms));
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t got) {
       if (ec) return;
       self->buffer_.commit(got);

@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
+#include "core/scope.h"
+
 namespace rime {
 namespace {
 
@@ -14,6 +16,7 @@ namespace {
 // (port -> --port, RIME_PORT, port), so the three sources can never drift apart.
 struct OptionSpec {
   std::string name;         // TOML key and flag name with '_' -> '-'
+  std::string type;         // INT or TEXT, for --help
   std::string help;
   std::function<std::string(const Options&)> get;
   std::function<bool(Options&, const std::string&)> set;  // false: invalid value
@@ -26,10 +29,10 @@ bool parse_number(const std::string& text, T& out) {
 }
 
 #define RIME_STRING_OPTION(field, help) \
-  OptionSpec{#field, help, [](const Options& o) { return o.field; }, \
+  OptionSpec{#field, "TEXT", help, [](const Options& o) { return o.field; }, \
              [](Options& o, const std::string& v) { o.field = v; return true; }}
 #define RIME_NUMBER_OPTION(field, help) \
-  OptionSpec{#field, help, [](const Options& o) { return std::to_string(o.field); }, \
+  OptionSpec{#field, "INT", help, [](const Options& o) { return std::to_string(o.field); }, \
              [](Options& o, const std::string& v) { return parse_number(v, o.field); }}
 
 const std::vector<OptionSpec>& option_specs() {
@@ -41,7 +44,7 @@ const std::vector<OptionSpec>& option_specs() {
       RIME_STRING_OPTION(data_dir, "Persist state and blobs under this directory (default: in memory)"),
       RIME_NUMBER_OPTION(persist_interval_ms, "How often changed state is written to --data-dir, in ms"),
       RIME_NUMBER_OPTION(threads, "I/O threads (0: one per core)"),
-      RIME_STRING_OPTION(log_level, "trace, debug, info, warn, error or off"),
+      RIME_STRING_OPTION(log_level, "trace, debug, info, warn, error, critical or off"),
       RIME_STRING_OPTION(log_format, "text or json"),
       RIME_STRING_OPTION(admin_token, "Require 'Authorization: Bearer <token>' on admin paths"),
       RIME_STRING_OPTION(tls_cert, "PEM certificate chain: serve TLS (h2 and http/1.1 by ALPN)"),
@@ -88,6 +91,30 @@ std::optional<std::string> read_toml(const std::string& path, std::map<std::stri
   return std::nullopt;
 }
 
+// An IP literal, or a host name to resolve at start. All-digit-and-dot names must be IPv4.
+bool valid_host(const std::string& host) {
+  if (host.empty() || host.size() > 253) return false;
+  if (host.find(':') != std::string::npos) {  // IPv6 literal
+    return host.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+  }
+  if (host.find_first_not_of("0123456789.") == std::string::npos) {
+    int parts = 0;
+    std::size_t start = 0;
+    while (start <= host.size()) {
+      auto dot = host.find('.', start);
+      std::string part = host.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      int value = -1;
+      if (part.empty() || part.size() > 3 || !parse_number(part, value) || value > 255) return false;
+      ++parts;
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return parts == 4;
+  }
+  return host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+         std::string::npos;
+}
+
 }  // namespace
 
 ParseOutcome parse_options(int argc, const char* const* argv, const EnvLookup& env) {
@@ -97,8 +124,9 @@ ParseOutcome parse_options(int argc, const char* const* argv, const EnvLookup& e
   std::map<std::string, std::string> cli_values;
   std::map<std::string, CLI::Option*> cli_options;
   for (const auto& spec : option_specs()) {
-    std::string help = spec.help + " [env " + env_of(spec.name) + ", default " + spec.get(Options{}) + "]";
-    cli_options[spec.name] = app.add_option(flag_of(spec.name), cli_values[spec.name], help);
+    std::string fallback = spec.get(Options{});
+    std::string help = spec.help + " [env " + env_of(spec.name) + ", default " + (fallback.empty() ? "(none)" : fallback) + "]";
+    cli_options[spec.name] = app.add_option(flag_of(spec.name), cli_values[spec.name], help)->type_name(spec.type);
   }
   std::string config_file;
   app.add_option("-c,--config", config_file, "TOML file with any of these options [env RIME_CONFIG]");
@@ -177,6 +205,8 @@ std::optional<std::string> validate_options(const Options& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) return "--tls-cert and --tls-key go together";
   if (o.account.size() != 12 || o.account.find_first_not_of("0123456789") != std::string::npos)
     return "--account must be 12 digits";
+  if (!is_region_name(o.region)) return "--region '" + o.region + "' is not a region name such as us-east-1";
+  if (!valid_host(o.host)) return "--host '" + o.host + "' is not an IP address or a host name";
   if (o.threads < 0 || o.threads > 256) return "--threads must be between 0 and 256";
   if (o.persist_interval_ms < 10) return "--persist-interval-ms must be at least 10";
   if (o.header_timeout_ms <= 0 || o.idle_timeout_ms <= 0 || o.shutdown_timeout_ms < 0)

@@ -87,7 +87,15 @@ void Persistence::load() {
 
 int Persistence::flush() {
   std::lock_guard guard(flush_mutex_);
-  int changes = 0;
+  struct Pending {
+    std::tuple<std::string, std::string, std::string> key;
+    std::string path;
+    std::string json;
+    std::uint64_t version;
+  };
+  // First copy every changed scope (each under its own lock, briefly), then write them all:
+  // a slow disk never holds a scope's lock, and the copies are taken close together.
+  std::vector<Pending> pending;
   std::set<std::tuple<std::string, std::string, std::string>> live;
   for (StatefulService* svc : registry_.stateful()) {
     std::string name(svc->name());
@@ -98,20 +106,22 @@ int Persistence::flush() {
       live.insert(key);
       auto it = written_.find(key);
       if (it != written_.end() && it->second == version) continue;
-      // Serialised under the scope's lock (inside snapshot), written outside it.
       rapidjson::StringBuffer buf;
       JsonWriter writer(buf);
       svc->snapshot(scope, writer, BlobMode::kRefs);
-      std::string path = path_for(name, scope);
-      std::error_code ec;
-      fs::create_directories(fs::path(path).parent_path(), ec);
-      if (!write_file_atomic(path, std::string_view(buf.GetString(), buf.GetSize()))) {
-        log::error("could not write " + path);
-        continue;
-      }
-      written_[key] = version;
-      ++changes;
+      pending.push_back({key, path_for(name, scope), std::string(buf.GetString(), buf.GetSize()), version});
     }
+  }
+  int changes = 0;
+  for (auto& item : pending) {
+    std::error_code ec;
+    fs::create_directories(fs::path(item.path).parent_path(), ec);
+    if (!write_file_atomic(item.path, item.json)) {
+      log::error("could not write " + item.path);
+      continue;
+    }
+    written_[item.key] = item.version;
+    ++changes;
   }
   // Scopes that were reset since the last pass: remove their files.
   for (auto it = written_.begin(); it != written_.end();) {
@@ -132,9 +142,14 @@ void Persistence::start() { thread_ = std::thread([this] { run(); }); }
 
 void Persistence::run() {
   std::unique_lock lock(wake_mutex_);
+  // A fixed rate, not a fixed pause: a pass that takes long does not push the next one back.
+  auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms_);
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_));
+    wake_.wait_until(lock, next, [this] { return stopping_; });
     if (stopping_) break;
+    next += std::chrono::milliseconds(interval_ms_);
+    auto now = std::chrono::steady_clock::now();
+    if (next < now) next = now;
     lock.unlock();
     try {
       flush();

@@ -69,7 +69,12 @@ void Server::start() {
   s.ioc = std::make_unique<net::asio::io_context>(threads);
   boost::system::error_code ec;
   auto address = net::asio::ip::make_address(o.host, ec);
-  if (ec) throw std::runtime_error("invalid --host '" + o.host + "': " + ec.message());
+  if (ec) {
+    net::tcp::resolver resolver(*s.ioc);
+    auto results = resolver.resolve(o.host, "", ec);
+    if (ec || results.empty()) throw std::runtime_error("cannot resolve --host '" + o.host + "': " + ec.message());
+    address = results.begin()->endpoint().address();
+  }
   s.listener = std::make_shared<net::Listener>(*s.ioc, *s.net_ctx,
                                                net::tcp::endpoint(address, static_cast<unsigned short>(o.port)));
   s.listener->start();
@@ -147,6 +152,8 @@ int server_main(int argc, char** argv, const RegisterServices& register_services
   ParseOutcome parsed = parse_options(argc, argv, [](const char* name) { return std::getenv(name); });
   if (parsed.exit_code) {
     (*parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << "\n";
+    // Docker reserves health-check exit code 2: any failure of a probe is "unhealthy" (1).
+    if (parsed.health_check && *parsed.exit_code != 0) return 1;
     return *parsed.exit_code;
   }
   if (parsed.health_check) return probe_health(parsed.options);

@@ -1,0 +1,49 @@
+// The protocol layer's entry points: which protocol a request speaks, request -> (operation,
+// input Value) with validation, and output Value / AwsError -> Response. Services never see the
+// wire; the answer goes out in the protocol the request came in.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <variant>
+
+#include "core/aws_error.h"
+#include "core/request.h"
+#include "core/request_context.h"
+#include "protocols/model.h"
+#include "protocols/value.h"
+#include "services/catalog/catalog.h"
+
+namespace rime::proto {
+
+using catalog::Protocol;
+
+/// The protocol of `request`, among those `service`'s clients may send, read from the request
+/// itself (smithy-protocol header and /service/../operation/.. path, X-Amz-Target and
+/// Content-Type, form bodies with Action=, else the service's REST protocol).
+Protocol detect_protocol(const catalog::Service& service, const Request& request);
+
+/// The operation a request names, without a full model (stubs, logs): X-Amz-Target, Action=,
+/// the rpcv2Cbor path, or the REST method + URI template. "" when none matches.
+std::string_view identify_operation(Protocol protocol, const catalog::Service& service, const Request& request);
+
+struct ParsedRequest {
+  const Operation* operation = nullptr;
+  Value input;  // an object shaped by the operation's input; members absent on the wire are absent
+};
+
+/// Parses and validates. Errors: the protocol's serialization error for malformed input (400),
+/// the service's validation error for constraint violations, NotImplemented-style
+/// UnknownOperation for operations the model lacks.
+std::variant<ParsedRequest, AwsError> parse_request(Protocol protocol, const ServiceModel& model,
+                                                    const Request& request);
+
+/// Serialises an operation's output (an object shaped by its output shape).
+Response serialize_output(Protocol protocol, const ServiceModel& model, const Operation& operation,
+                          const Value& output, const RequestContext& ctx);
+
+/// Serialises an error in the protocol's shape (DESIGN.md's table), with the request id.
+Response serialize_error(Protocol protocol, const catalog::Service& service, const AwsError& error,
+                         const RequestContext& ctx);
+
+}  // namespace rime::proto

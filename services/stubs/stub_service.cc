@@ -1,0 +1,29 @@
+#include "services/stubs/stub_service.h"
+
+#include "core/service_registry.h"
+#include "protocols/protocol.h"
+#include "services/common/catalog_routing.h"
+
+namespace rime {
+
+StubService::StubService(const catalog::Service& service)
+    : service_(service), routing_(routing_from_catalog(service)) {}
+
+bool StubService::matches_http_binding(const Request& request) const {
+  proto::Protocol protocol = proto::detect_protocol(service_, request);
+  return !proto::identify_operation(protocol, service_, request).empty();
+}
+
+void StubService::handle(Request& request, RequestContext& ctx, Responder responder) {
+  proto::Protocol protocol = proto::detect_protocol(service_, request);
+  ctx.operation = std::string(proto::identify_operation(protocol, service_, request));
+  AwsError error = AwsError::not_implemented(service_.name, ctx.operation);
+  responder.send(proto::serialize_error(protocol, service_, error, ctx));
+}
+
+void register_stub_services(ServiceRegistry& registry) {
+  for (const catalog::Service& service : catalog::services())
+    registry.add(std::make_shared<StubService>(service));
+}
+
+}  // namespace rime
