@@ -529,7 +529,6 @@ def test_runtime_packages_cover_every_shared_library(rime_bin):
         pytest.skip("needs dpkg and ldd (Debian)")
     runs = instr(runtime_stage(), "RUN")
     installs = [r for r in runs if "apt-get install" in r]
-    assert installs, "runtime stage installs no packages"
     packages = set()
     for run in installs:
         assert "--no-install-recommends" in run
