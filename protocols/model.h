@@ -49,6 +49,7 @@ struct Member {
   std::string_view ec2_query_name;  // @ec2QueryName, "" when absent
   std::string_view xml_namespace;   // @xmlNamespace uri on the member, "" when absent
   std::string_view default_json;    // @default as JSON text, "" when absent
+  std::string_view xml_namespace_prefix = {};  // @xmlNamespace prefix on the member ("xsi")
 
   bool required() const { return flags & member_flags::kRequired; }
   bool xml_attribute() const { return flags & member_flags::kXmlAttribute; }
@@ -86,6 +87,7 @@ struct Shape {
   std::uint16_t http_error;             // @httpError, 0 when absent
   std::string_view query_error_code;    // @awsQueryError code, "" when absent
   std::uint16_t query_error_status;     // @awsQueryError httpResponseCode
+  std::string_view xml_namespace_prefix = {};  // shape-level @xmlNamespace prefix
 
   bool has(std::uint16_t flag) const { return flags & flag; }
 };

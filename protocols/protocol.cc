@@ -4,12 +4,16 @@
 
 #include "core/uri.h"
 #include "protocols/codecs.h"
+#include "protocols/rpc_errors.h"
 #include "protocols/validate.h"
 
 namespace rime::proto {
 namespace {
 
-bool supports(const catalog::Service& s, Protocol p) { return s.client_protocols & catalog::bit(p); }
+// @awsQueryCompatible means the service spoke awsQuery before: older SDKs still send it (SQS).
+bool supports(const catalog::Service& s, Protocol p) {
+  return (s.client_protocols & catalog::bit(p)) || (p == Protocol::kAwsQuery && s.aws_query_compatible);
+}
 
 bool is_form(const Request& request) {
   std::string_view type = request.headers.get("content-type");
@@ -19,10 +23,10 @@ bool is_form(const Request& request) {
 // "Action=..." in a form body or, for GET, in the query string (older query clients).
 std::string action_of(const Request& request) {
   if (is_form(request) && request.body.in_memory()) {
-    auto params = parse_query(request.body.view());
+    auto params = rime::parse_query(request.body.view());
     if (const std::string* action = find_param(params, "Action")) return *action;
   }
-  auto params = parse_query(request.query);
+  auto params = rime::parse_query(request.query);
   if (const std::string* action = find_param(params, "Action")) return *action;
   return {};
 }
@@ -117,14 +121,22 @@ Response serialize_output(Protocol protocol, const ServiceModel& model, const Op
   return Response::text(500, "unknown protocol");
 }
 
-Response serialize_error(Protocol protocol, const catalog::Service& service, const AwsError& error,
-                         const RequestContext& ctx) {
+Response serialize_error(Protocol protocol, const catalog::Service& service, const ServiceModel* model,
+                         const AwsError& error, const RequestContext& ctx) {
   switch (protocol) {
-    case Protocol::kAwsQuery: return serialize_query_error(false, service, error, ctx);
-    case Protocol::kEc2Query: return serialize_query_error(true, service, error, ctx);
+    case Protocol::kAwsQuery:
+    case Protocol::kEc2Query: {
+      // Query clients see the @awsQueryError code ("AWS.SimpleQueueService.NonExistentQueue").
+      AwsError query_error = error;
+      query_error.code = std::string(resolve_error_names(model, error.code).query_code);
+      return serialize_query_error(protocol == Protocol::kEc2Query, service, query_error, ctx);
+    }
     case Protocol::kAwsJson1_0:
-    case Protocol::kAwsJson1_1: return serialize_json_rpc_error(protocol, service, error, ctx);
-    case Protocol::kRpcV2Cbor: return serialize_cbor_rpc_error(service, error, ctx);
+    case Protocol::kAwsJson1_1:
+      return model ? serialize_json_rpc_error(protocol, *model, error, ctx)
+                   : serialize_json_rpc_error(protocol, service, error, ctx);
+    case Protocol::kRpcV2Cbor:
+      return model ? serialize_cbor_rpc_error(*model, error, ctx) : serialize_cbor_rpc_error(service, error, ctx);
     case Protocol::kRestJson1: return serialize_rest_json_error(service, error, ctx);
     case Protocol::kRestXml: return serialize_rest_xml_error(service, error, ctx);
   }

@@ -43,7 +43,10 @@ Response serialize_output(Protocol protocol, const ServiceModel& model, const Op
                           const Value& output, const RequestContext& ctx);
 
 /// Serialises an error in the protocol's shape (DESIGN.md's table), with the request id.
-Response serialize_error(Protocol protocol, const catalog::Service& service, const AwsError& error,
-                         const RequestContext& ctx);
+/// With the service's model, `error.code` may be an error shape's name or its @awsQueryError
+/// code: each protocol gets the name it expects (awsQuery: the query code; awsJson: the shape
+/// name in __type and the query code in x-amzn-query-error). `model` is null for stubs.
+Response serialize_error(Protocol protocol, const catalog::Service& service, const ServiceModel* model,
+                         const AwsError& error, const RequestContext& ctx);
 
 }  // namespace rime::proto

@@ -1,10 +1,13 @@
 #include "services/register.h"
 
+#include "services/stubs/stub_service.h"
+
 namespace rime {
 
 void register_builtin_services(ServiceRegistry& registry, const ServiceEnv& env) {
-  // Services land here as they are implemented (smithy-gen's catalog registers the stubs).
-  (void)registry;
+  // Every service of the models answers, in its own protocol: stubs first, then the
+  // implemented services, which replace their stubs.
+  register_stub_services(registry);
   (void)env;
 }
 

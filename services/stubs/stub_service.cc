@@ -18,7 +18,7 @@ void StubService::handle(Request& request, RequestContext& ctx, Responder respon
   proto::Protocol protocol = proto::detect_protocol(service_, request);
   ctx.operation = std::string(proto::identify_operation(protocol, service_, request));
   AwsError error = AwsError::not_implemented(service_.name, ctx.operation);
-  responder.send(proto::serialize_error(protocol, service_, error, ctx));
+  responder.send(proto::serialize_error(protocol, service_, nullptr, error, ctx));
 }
 
 void register_stub_services(ServiceRegistry& registry) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/mock_service.h"
+#include "core/service_registry.h"
 #include "services/catalog/catalog.h"
 
 namespace rime {

@@ -35,7 +35,7 @@ enum : ShapeIndex {
   kObjectIdentifierList, kDelete, kDeleteObjectsRequest, kGrantee, kGrant, kGrants, kAccessControlPolicy,
   kPutObjectAclRequest, kGetObjectAclOutput, kObjectKeyRequest, kGetObjectRequest, kGetObjectOutput,
   kListPartsRequest, kListPartsOutput, kChecksumAlgorithmList, kDouble, kBigInteger, kBlob, kStringMap, kKVMap,
-  kChoice, kKitchen,
+  kChoice, kKitchen, kPolicyStatus, kGetBucketPolicyStatusOutput,
 };
 
 constexpr Member kMetadataMembers[] = {{.name = "key", .target = kString}, {.name = "value", .target = kString}};
@@ -192,6 +192,9 @@ constexpr Member kKitchenMembers[] = {
     {.name = "Pick", .target = kChoice},
     {.name = "Flag", .target = kBoolean},
 };
+constexpr Member kPolicyStatusMembers[] = {{.name = "IsPublic", .target = kBoolean}};
+constexpr Member kGetBucketPolicyStatusOutputMembers[] = {
+    {.name = "PolicyStatus", .target = kPolicyStatus, .location = Location::kPayload}};
 
 constexpr Shape kShapes[] = {
     {.name = "String", .type = ShapeType::kString},
@@ -238,6 +241,8 @@ constexpr Shape kShapes[] = {
     {.name = "KVMap", .type = ShapeType::kMap, .members = kKVMapMembers},
     {.name = "Choice", .type = ShapeType::kUnion, .members = kChoiceMembers},
     {.name = "Kitchen", .type = ShapeType::kStructure, .members = kKitchenMembers},
+    {.name = "PolicyStatus", .type = ShapeType::kStructure, .members = kPolicyStatusMembers},
+    {.name = "GetBucketPolicyStatusOutput", .type = ShapeType::kStructure, .members = kGetBucketPolicyStatusOutputMembers},
 };
 
 constexpr Operation kS3Ops[] = {
@@ -247,6 +252,8 @@ constexpr Operation kS3Ops[] = {
      .http_uri = "/{Bucket}?delete", .http_code = 200},
     {.name = "GetObject", .input = kGetObjectRequest, .output = kGetObjectOutput, .http_method = "GET",
      .http_uri = "/{Bucket}/{Key+}?x-id=GetObject", .http_code = 200},
+    {.name = "GetBucketPolicyStatus", .input = kNoShape, .output = kGetBucketPolicyStatusOutput, .http_method = "GET",
+     .http_uri = "/{Bucket}?policyStatus", .http_code = 200},
     {.name = "GetObjectAcl", .input = kObjectKeyRequest, .output = kGetObjectAclOutput, .http_method = "GET",
      .http_uri = "/{Bucket}/{Key+}?acl", .http_code = 200},
     {.name = "Kitchen", .input = kKitchen, .output = kKitchen, .http_method = "POST", .http_uri = "/kitchen",
@@ -622,6 +629,18 @@ TEST_CASE("restXml output: header-only, blob payload and unit outputs", "[protoc
 
   Response unit = serialize_rest_xml_output(kS3, s3_op("DeleteObjects"), Value::object(), ctx());
   CHECK(unit.body.empty());
+}
+
+// An @httpPayload structure is the whole document, its root named by the target shape and
+// carrying the service namespace; botocore reads {'PolicyStatus': {'IsPublic': True}}.
+TEST_CASE("restXml output: S3 payload structure", "[protocols][restXml]") {
+  Response r = serialize_rest_xml_output(kS3, s3_op("GetBucketPolicyStatus"),
+                                         Value(Object{{"PolicyStatus", Object{{"IsPublic", true}}}}), ctx());
+  CHECK(r.body == std::string(kDecl) +
+                      R"(<PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>true</IsPublic></PolicyStatus>)");
+  CHECK(r.headers.get("Content-Type") == "application/xml");
+  // Unset payload: no body.
+  CHECK(serialize_rest_xml_output(kS3, s3_op("GetBucketPolicyStatus"), Value::object(), ctx()).body.empty());
 }
 
 // Route 53's response root is the output shape's name, with the service namespace; botocore

@@ -10,15 +10,6 @@
 #include "core/request_context.h"
 #include "protocols/model.h"
 
-namespace rime::proto {
-// Fallback for ServiceModel::find_operation while the protocol layer's own definition
-// (protocol.cc) is not linked into these tests; a strong definition wins when present.
-__attribute__((weak)) const Operation* ServiceModel::find_operation(std::string_view name) const {
-  auto it = std::lower_bound(operations.begin(), operations.end(), name,
-                             [](const Operation& op, std::string_view n) { return op.name < n; });
-  return it != operations.end() && it->name == name ? &*it : nullptr;
-}
-}  // namespace rime::proto
 
 namespace rime::proto::testmodels {
 
