@@ -62,6 +62,9 @@ class Http1Session final : public TrackedSession, public std::enable_shared_from
 
   void start() {
     this->track(this->weak_from_this());
+    beast::error_code ec;  // once per connection, not a getpeername per request
+    auto endpoint = lowest().socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->start_request(); });
   }
 
@@ -175,9 +178,7 @@ class Http1Session final : public TrackedSession, public std::enable_shared_from
     request.body = msg.body().finish();
     request.tls = !std::is_same_v<Stream, PlainStream>;
     request.http_major = 1;
-    beast::error_code ec;
-    auto endpoint = lowest().socket().remote_endpoint(ec);
-    if (!ec) request.remote = endpoint.address().to_string();
+    request.remote = remote_;
     keep_alive_ = msg.keep_alive();
     head_ = msg.method() == http::verb::head;
     in_flight_ = true;
@@ -309,6 +310,7 @@ class Http1Session final : public TrackedSession, public std::enable_shared_from
   std::optional<http::response_serializer<http::buffer_body>> serializer_;
   std::shared_ptr<BodySource> source_;
   std::vector<char> chunk_;
+  std::string remote_;
   std::chrono::steady_clock::time_point header_deadline_;
   bool header_done_ = false;
   bool bytes_seen_ = false;

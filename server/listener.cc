@@ -99,8 +99,8 @@ std::unique_ptr<ssl::context> make_tls_context(const std::string& cert, const st
   return ctx;
 }
 
-Listener::Listener(asio::io_context& ioc, Context& ctx, const tcp::endpoint& endpoint)
-    : ioc_(ioc), ctx_(ctx), acceptor_(asio::make_strand(ioc)), retry_timer_(ioc) {
+Listener::Listener(std::vector<asio::io_context*> iocs, Context& ctx, const tcp::endpoint& endpoint)
+    : iocs_(std::move(iocs)), ctx_(ctx), acceptor_(*iocs_.front()), retry_timer_(*iocs_.front()) {
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -124,7 +124,8 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  asio::io_context& target = *iocs_[next_++ % iocs_.size()];
+  acceptor_.async_accept(target, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (!self->acceptor_.is_open()) return;
     if (ec) {
       // Out of file descriptors and the like: back off briefly instead of spinning.

@@ -26,8 +26,8 @@ struct Server::Impl {
   net::SessionTracker tracker;
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<net::Context> net_ctx;
-  std::unique_ptr<net::asio::io_context> ioc;
-  std::optional<net::asio::executor_work_guard<net::asio::io_context::executor_type>> work;
+  std::vector<std::unique_ptr<net::asio::io_context>> iocs;  // one per thread
+  std::vector<net::asio::executor_work_guard<net::asio::io_context::executor_type>> work;
   std::shared_ptr<net::Listener> listener;
   std::vector<std::thread> threads;
 
@@ -66,20 +66,27 @@ void Server::start() {
   s.net_ctx = std::make_unique<net::Context>(net::Context{s.options, *s.dispatcher, s.tracker, s.tls.get()});
 
   int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  s.ioc = std::make_unique<net::asio::io_context>(threads);
+  std::vector<net::asio::io_context*> iocs;
+  for (int i = 0; i < threads; ++i) {
+    // Concurrency hint 1: each io_context is run by one thread only.
+    s.iocs.push_back(std::make_unique<net::asio::io_context>(1));
+    iocs.push_back(s.iocs.back().get());
+  }
   boost::system::error_code ec;
   auto address = net::asio::ip::make_address(o.host, ec);
   if (ec) {
-    net::tcp::resolver resolver(*s.ioc);
+    net::tcp::resolver resolver(*iocs.front());
     auto results = resolver.resolve(o.host, "", ec);
     if (ec || results.empty()) throw std::runtime_error("cannot resolve --host '" + o.host + "': " + ec.message());
     address = results.begin()->endpoint().address();
   }
-  s.listener = std::make_shared<net::Listener>(*s.ioc, *s.net_ctx,
+  s.listener = std::make_shared<net::Listener>(iocs, *s.net_ctx,
                                                net::tcp::endpoint(address, static_cast<unsigned short>(o.port)));
   s.listener->start();
-  s.work.emplace(s.ioc->get_executor());
-  for (int i = 0; i < threads; ++i) s.threads.emplace_back([&s] { s.ioc->run(); });
+  for (auto* ioc : iocs) {
+    s.work.push_back(net::asio::make_work_guard(*ioc));
+    s.threads.emplace_back([ioc] { ioc->run(); });
+  }
   if (s.persistence) s.persistence->start();
   std::lock_guard lock(s.state_mutex);
   s.started = true;
@@ -110,8 +117,8 @@ void Server::stop() {
   while (s.tracker.count() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   if (s.tracker.count() > 0) log::warn(std::to_string(s.tracker.count()) + " connection(s) cut at shutdown timeout");
-  s.work.reset();
-  s.ioc->stop();
+  s.work.clear();
+  for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   if (s.persistence) s.persistence->stop();

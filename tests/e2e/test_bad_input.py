@@ -269,12 +269,10 @@ def test_thousand_idle_connections(server):
     assert_healthy(server)
 
 
-def test_unknown_service_is_501_json(server):
-    """A request for a service rime does not have gets 501 NotImplemented as JSON, not a dropped connection."""
+def test_unknown_service_is_501_from_s3(server):
+    """A REST request naming no known service goes to S3 (DESIGN.md rule 5), whose stub answers 501 in S3's XML."""
     r = requests.get(server.url + "/anything", headers={"Authorization": sigv4("nosuchservice")}, timeout=5)
     assert r.status_code == 501
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert "NotImplemented" in body["__type"]
-    assert "nosuchservice" in body["message"]
+    assert "<Code>NotImplemented</Code>" in r.text
+    assert r.text.lstrip().startswith("<") and "<Error>" in r.text
     assert_healthy(server)

@@ -213,7 +213,8 @@ def make_requests(srv):
                                   ("GET", "/x", {"Authorization": sigv4("nosuchservice")})]:
         r = requests.request(method, srv.url + path, headers=headers, data=b"d" if method == "PUT" else None,
                              timeout=5)
-        ids.append(r.headers["x-amzn-RequestId"])
+        # S3 (where an unclaimed request lands) names its request id header x-amz-request-id.
+        ids.append(r.headers.get("x-amzn-RequestId") or r.headers["x-amz-request-id"])
     return ids
 
 
