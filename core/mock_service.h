@@ -62,7 +62,7 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 /// How blobs (object bodies) appear in a snapshot: inline base64 or references to the Vfs.
 enum class BlobMode { kInline, kRefs };
 
-class StatefulService : public MockService {
+class StatefulService : public virtual MockService {
  public:
   /// Scopes that currently hold state.
   virtual std::vector<Scope> scopes() const = 0;

@@ -9,6 +9,8 @@ namespace rime::log {
 /// Sets up the loggers; `format` is "text" or "json".
 void init(std::string_view level, std::string_view format);
 void shutdown();
+/// Writes out buffered lines now (after start-up and shutdown messages, which people watch for).
+void flush();
 
 void info(std::string_view message);
 void warn(std::string_view message);

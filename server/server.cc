@@ -58,6 +58,9 @@ void Server::start() {
   if (s.register_services) s.register_services(s.registry, env);
   s.admin = std::make_unique<Admin>(s.registry, o.admin_token);
   s.dispatcher = std::make_unique<Dispatcher>(s.registry, *s.admin, env.defaults);
+  // Keys a service issued (STS) resolve to the account they act in.
+  for (MockService* svc : s.registry.all())
+    if (auto* resolver = dynamic_cast<const CredentialResolver*>(svc)) s.dispatcher->set_credential_resolver(resolver);
   if (!o.data_dir.empty()) {
     s.persistence = std::make_unique<Persistence>(s.registry, o.data_dir, o.persist_interval_ms);
     s.persistence->load();
@@ -173,6 +176,7 @@ int server_main(int argc, char** argv, const RegisterServices& register_services
     log::info("rime " RIME_VERSION " listening on " + server.endpoint() + " with " +
               std::to_string(server.registry().all().size()) + " services" +
               (parsed.options.data_dir.empty() ? ", state in memory" : ", data dir " + parsed.options.data_dir));
+    log::flush();
     int sig = 0;
     sigwait(&set, &sig);
     log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));

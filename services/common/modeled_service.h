@@ -51,7 +51,7 @@ class Reply {
 using Invoker = std::function<bool(const proto::Operation& op, RequestContext& ctx, const proto::Value& input,
                                    ReplyTarget target)>;
 
-class ModeledService : public MockService {
+class ModeledService : public virtual MockService {
  public:
   ModeledService(const proto::ServiceModel& model, Invoker invoker);
   const RoutingInfo& routing() const override { return routing_; }

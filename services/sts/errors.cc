@@ -16,7 +16,7 @@ AwsError make_error(StsError error, std::string_view detail) {
     case StsError::kInvalidAuthorizationMessage:
       return {"InvalidAuthorizationMessageException", "The encoded authorization message is invalid.", 400, true};
     case StsError::kInvalidRoleArn:
-      return {"ValidationError", d + " is invalid", 400, true};
+      return {"ValidationError", "Request ARN is invalid", 400, true};
     case StsError::kDurationExceedsRoleChaining:
       return {"ValidationError",
               "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",

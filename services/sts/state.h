@@ -53,6 +53,13 @@ class CredentialIndex {
   std::unordered_map<std::string, Identity> by_key_;
 };
 
+/// Everything the handlers share: per-scope state, the key index, the configured defaults.
+struct StsBackend {
+  BackendState<StsState> state;
+  CredentialIndex index;
+  std::string default_account;
+};
+
 /// Fresh credentials: "ASIA" + 16 characters, a 40-character secret, a session token.
 IssuedCredential issue_credentials(Identity identity, std::int64_t duration_seconds);
 
