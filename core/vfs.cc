@@ -206,8 +206,13 @@ void FsVfs::load_index() {
   }
 }
 
+std::mutex& FsVfs::stripe_for(std::string_view key) {
+  return stripes_[std::hash<std::string_view>{}(key) % stripes_.size()];
+}
+
 bool FsVfs::commit(std::string_view key, const std::string& tmp_path, std::uint64_t size) {
   std::string path = path_for(key);
+  std::lock_guard stripe(stripe_for(key));
   // The key file goes first: a blob file without its key file would be unreachable.
   if (!write_file_atomic(path + ".key", key)) {
     unlink(tmp_path.c_str());
@@ -271,6 +276,8 @@ std::optional<std::string> FsVfs::get(std::string_view key) const {
 }
 
 std::unique_ptr<BodySource> FsVfs::open(std::string_view key) const {
+  // Under the key's stripe, the index size and the opened inode belong to the same put.
+  std::lock_guard stripe(const_cast<FsVfs*>(this)->stripe_for(key));
   std::uint64_t size;
   {
     std::lock_guard lock(mutex_);
@@ -284,6 +291,7 @@ std::unique_ptr<BodySource> FsVfs::open(std::string_view key) const {
 }
 
 bool FsVfs::remove(std::string_view key) {
+  std::lock_guard stripe(stripe_for(key));
   {
     std::lock_guard lock(mutex_);
     auto it = index_.find(key);

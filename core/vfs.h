@@ -3,6 +3,7 @@
 // any byte sequence: FsVfs never turns a key into a path, so "../x" cannot escape its root.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -79,9 +80,14 @@ class FsVfs final : public Vfs {
   bool commit(std::string_view key, const std::string& tmp_path, std::uint64_t size);
   void load_index();
 
+  /// Writers of one key take its stripe across file changes and index update, so the files on
+  /// disk and the index always tell the same story; different keys rarely share a stripe.
+  std::mutex& stripe_for(std::string_view key);
+
   std::string root_;
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;  // guards index_ only
   std::map<std::string, BlobMeta, std::less<>> index_;
+  std::array<std::mutex, 64> stripes_;
 };
 
 /// Writes a file so that a crash leaves the old content or the new, never a mix: temporary

@@ -9,6 +9,7 @@ import os
 import sys
 
 import gen_catalog
+import gen_service
 import inputs as inputs_mod
 from services import ServiceEntry, build_entry
 
@@ -16,24 +17,38 @@ SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(SCRIPT_DIR)
 DEFAULT_MODELS = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "aws-models"))
 
-# Every generator: a function (inputs, entries) -> {relpath: text} and the folders it owns.
+# Every whole-catalog generator: a function (inputs, entries) -> {relpath: text} and the folders
+# it owns. Per-service code (gen_service) runs while each model is loaded, in produce().
 GENERATORS = [(gen_catalog.generate, gen_catalog.OWNED_DIRS)]
 
 
-def produce(models_dir: str) -> tuple[dict[str, str], list[ServiceEntry], tuple[str, ...]]:
+def produce(models_dir: str, services: list[str] | None = None
+            ) -> tuple[dict[str, str], list[ServiceEntry], tuple[str, ...]]:
+    """Every output file. `services`: the services to generate typed code for (None: those
+    in implemented.txt; ["all"]: every service of the inputs)."""
     # The parsed models are millions of dicts and lists kept alive until the end; the cyclic
     # collector would walk them over and over while they are built (it made loading 5x slower).
     # Nothing here creates garbage cycles worth collecting, so it stays off for this run.
     gc.disable()
+    wanted = set(gen_service.read_implemented() if services is None else services)
+    everything = "all" in wanted
     entries: list[ServiceEntry] = []
-
-    def visit(f: inputs_mod.ModelFile) -> bool:
-        entries.append(build_entry(f.name, f.relpath, f.model, f.manifest_entry))
-        return False  # the catalog needs nothing more from the model
-
-    loaded = inputs_mod.load(models_dir, visit)
     files: dict[str, str] = {}
     owned: list[str] = []
+    models_base = os.path.basename(os.path.normpath(models_dir)) or "models"
+
+    def visit(f: inputs_mod.ModelFile) -> bool:
+        entry = build_entry(f.name, f.relpath, f.model, f.manifest_entry)
+        entries.append(entry)
+        if everything or f.name in wanted:
+            files.update(gen_service.generate(f, entry, models_base))
+            owned.append(gen_service.out_dir(f.name))
+        return False  # what is generated from the model is made; it can go
+
+    loaded = inputs_mod.load(models_dir, visit)
+    for name in sorted(wanted - {"all"} - {e.name for e in entries}):
+        print(f"smithy-gen: warning: implemented service {name!r} is not in the models; "
+              "its generated code is left as it is", file=sys.stderr)
     for generate, dirs in GENERATORS:
         files.update(generate(loaded, entries))
         owned.extend(dirs)
@@ -102,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=REPO_ROOT,
                         help="repository root to write into, or to compare with under --check "
                              "(default: %(default)s)")
+    parser.add_argument("--services", metavar="NAMES",
+                        help="comma-separated services to generate typed code for, or 'all' "
+                             "(default: the names in smithy-gen/implemented.txt)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true",
                       help="regenerate in memory and exit 1 if the output under "
@@ -113,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.isdir(args.models):
         print(f"smithy-gen: models folder not found: {args.models}", file=sys.stderr)
         return 2
-    files, entries, owned = produce(args.models)
+    services = [n.strip() for n in args.services.split(",") if n.strip()] if args.services else None
+    files, entries, owned = produce(args.models, services)
 
     if args.dump_catalog:
         json.dump([e.as_json() for e in entries], sys.stdout, indent=1)

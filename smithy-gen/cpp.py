@@ -44,3 +44,59 @@ _NOT_IDENT = re.compile(r"[^A-Za-z0-9]")
 def identifier(text: str) -> str:
     """A C++ identifier fragment: every character outside [A-Za-z0-9] becomes '_'."""
     return _NOT_IDENT.sub("_", text)
+
+
+# C++20 keywords and alternative tokens, plus macros that a libc/libstdc++ header may define
+# with names a model could produce (`errno`, `major`, `DOMAIN`, ...): never usable as names.
+RESERVED = frozenset("""
+    alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t
+    char32_t class compl concept const consteval constexpr constinit const_cast continue co_await
+    co_return co_yield decltype default delete do double dynamic_cast else enum explicit export
+    extern false float for friend goto if import inline int long module mutable namespace new
+    noexcept not not_eq nullptr operator or or_eq private protected public register
+    reinterpret_cast requires return short signed sizeof static static_assert static_cast struct
+    switch template this thread_local throw true try typedef typeid typename union unsigned using
+    virtual void volatile wchar_t while xor xor_eq final override
+    errno assert stdin stdout stderr major minor makedev offsetof setjmp unix linux
+    NULL EOF DOMAIN SING OVERFLOW UNDERFLOW TLOSS PLOSS HUGE
+""".split())
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")  # "SAMLAssertion" -> "SAML_Assertion"
+_WORD_END = re.compile(r"([a-z0-9])([A-Z])")        # "roleArn" -> "role_Arn"
+_UNDERSCORES = re.compile(r"_+")
+_VERSION_AFTER_ACRONYM = re.compile(r"(?<=[A-Z])v(?=[0-9])")  # "IPv6" reads as one word
+
+
+def snake_case(name: str) -> str:
+    """`RoleArn` -> `role_arn`, `AssumeRoleWithSAML` -> `assume_role_with_saml`,
+    `MD5OfBody` -> `md5_of_body`, `IPv6Address` -> `ipv6_address`; characters outside
+    [A-Za-z0-9] become '_'."""
+    text = _VERSION_AFTER_ACRONYM.sub("V", identifier(name))
+    text = _WORD_END.sub(r"\1_\2", _ACRONYM_END.sub(r"\1_\2", text))
+    text = _UNDERSCORES.sub("_", text.lower()).strip("_")
+    if not text or text[0].isdigit():
+        text = "m_" + text
+    return text
+
+
+def pascal_case(name: str) -> str:
+    """A type name: the first letter upper-cased (`tagListType` -> `TagListType`), '-' and
+    other separators dropped with the next letter upper-cased (`acm-pca` -> `AcmPca`)."""
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", name) if p]
+    text = "".join(p[0].upper() + p[1:] for p in parts) or "X"
+    return "X" + text if text[0].isdigit() else text
+
+
+class Namer:
+    """Hands out unique C++ names in one scope: a taken or reserved name gets '_' appended
+    until it is free. Deterministic given the order of requests."""
+
+    def __init__(self, taken: set[str] | frozenset[str] = frozenset()):
+        self._taken: set[str] = set(RESERVED) | set(taken)
+
+    def take(self, base: str) -> str:
+        name = base
+        while name in self._taken:
+            name += "_"
+        self._taken.add(name)
+        return name

@@ -26,6 +26,7 @@ class ModelFile:
     relpath: str  # path relative to the models folder, '/'-separated
     model: Model | None
     manifest_entry: dict[str, Any] | None
+    sha256: str = ""  # of the file's bytes, for the banners of its service's generated files
 
 
 @dataclass
@@ -102,7 +103,8 @@ def load(models_dir: str, visit: Callable[[ModelFile], bool]) -> Inputs:
     for name, relpath, entry in sorted(todo, key=lambda t: t[0]):
         data = _read(os.path.join(models_dir, relpath))
         parts.append(_file_digest(relpath, data))
-        f = ModelFile(name, relpath, Model.from_bytes(data, relpath), entry)
+        f = ModelFile(name, relpath, Model.from_bytes(data, relpath), entry,
+                      hashlib.sha256(data).hexdigest())
         if not visit(f):
             f.model = None
         files.append(f)

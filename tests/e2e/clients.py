@@ -17,6 +17,7 @@ import concurrent.futures
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -73,13 +74,16 @@ def boto_python(flavour):
         else:
             candidates = [c for c in [_which_outside_system("python3")] if c]
         for py in candidates:
-            out = _probe([py, "-c", "import boto3, botocore; print(boto3.__version__, botocore.__version__)"])
+            out = _probe([py, "-c", "import sys, boto3, botocore; "
+                                    "print(boto3.__version__, botocore.__version__, sys.executable)"])
             if not out:
                 continue
-            major_minor = tuple(int(x) for x in out.split()[1].split(".")[:2])
+            b3, bc, exe = out.split()[-3:]
+            major_minor = tuple(int(x) for x in bc.split(".")[:2])
             if flavour == "new" and major_minor < (1, 30):
                 continue  # that is not a new botocore (e.g. the pyenv shim fell through to Debian's)
-            return py, out
+            # Run the interpreter itself, not the pyenv shim (a bash script costing ~1 s a start).
+            return (exe if os.path.isfile(exe) else py), f"boto3 {b3} / botocore {bc}"
         return None, None
     py, versions = _cached(("py", flavour), find)
     if not py:
@@ -90,9 +94,17 @@ def boto_python(flavour):
 def aws_cli(major):
     """(path, `aws --version` text) of AWS CLI v1 (pyenv) or v2 (Debian); pytest.skip if absent."""
     def find():
-        candidates = [AWS_V2] if major == 2 else [c for c in [_which_outside_system("aws")] if c]
+        if major == 2:
+            candidates = [AWS_V2]
+        else:
+            # Prefer the script next to the pyenv interpreter over the pyenv shim (~1 s faster a run).
+            candidates = []
+            exe = _probe([_which_outside_system("python3") or "python3", "-c", "import sys; print(sys.executable)"])
+            if exe:
+                candidates.append(str(Path(exe.splitlines()[-1]).parent / "aws"))
+            candidates += [c for c in [_which_outside_system("aws")] if c]
         for exe in candidates:
-            out = _probe([exe, "--version"])
+            out = _probe([exe, "--version"]) if os.path.isfile(exe) else None
             if out and out.startswith(f"aws-cli/{major}."):
                 return exe, out
         return None, None
@@ -151,16 +163,34 @@ def _before_send(request, **kw):
                   "credential": auth.split("Credential=")[1].split(",")[0] if "Credential=" in auth else None,
                   "body": body[:300] if body else body})
 
-def client(service, key="test", secret="test", token=None, region="us-east-1"):
-    c = boto3.session.Session().client(
+_RECEIVED = []
+
+def _response_received(response_dict=None, **kw):
+    if response_dict:
+        h = {k.lower(): v for k, v in (response_dict.get("headers") or {}).items()}
+        body = response_dict.get("body")
+        _RECEIVED.append({"status": response_dict.get("status_code"),
+                          "headers": {k: h[k] for k in ("content-type", "x-amzn-query-error", "x-amzn-errortype",
+                                                         "smithy-protocol") if k in h},
+                          "body": body[:400].decode("latin-1") if isinstance(body, (bytes, bytearray)) else None})
+
+_SESSION = boto3.session.Session()
+
+def client(service, key="test", secret="test", token=None, region="us-east-1", validate=True):
+    """A client for ENDPOINT; validate=False turns off botocore's own parameter checks (min
+    length, range minimum, required), so that out-of-range input reaches the server."""
+    c = _SESSION.client(
         service, endpoint_url=ENDPOINT, region_name=region, aws_access_key_id=key,
         aws_secret_access_key=secret, aws_session_token=token,
-        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=20))
+        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=20,
+                      parameter_validation=validate))
     c.meta.events.register("before-send", _before_send)
+    c.meta.events.register("response-received", _response_received)
     return c
 
 def call(label, c, op, **params):
     del _SENT[:]
+    del _RECEIVED[:]
     try:
         resp = getattr(c, op)(**params)
         rec = {"ok": True, "result": resp}
@@ -173,8 +203,13 @@ def call(label, c, op, **params):
     except Exception as e:
         rec = {"ok": False, "kind": type(e).__name__, "type": type(e).__name__, "message": str(e)}
     rec["sent"] = list(_SENT)
+    rec["received"] = list(_RECEIVED)
     OUT["calls"][label] = rec
     return rec
+
+def unavailable(label, reason):
+    """Records that this client cannot make the call at all (e.g. an operation its model lacks)."""
+    OUT["calls"][label] = {"ok": False, "kind": "unavailable", "message": reason}
 
 def _default(o):
     if isinstance(o, datetime.datetime):
@@ -247,6 +282,21 @@ def run_aws(major, endpoint, args, key=DEFAULT_KEY, secret=DEFAULT_SECRET, token
     return CliResult(argv, proc)
 
 
+_CLI_ERROR = re.compile(r"An error occurred \((\S+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: "
+                        r"(.*)", re.S)
+
+
+def cli_outcome(res):
+    """A CliResult in the shape of a boto3 call record: ok/result, or kind/code/message (status unknown)."""
+    if res.rc == 0:
+        return {"ok": True, "result": json.loads(res.stdout) if res.stdout.strip() else {}, "rc": 0}
+    m = _CLI_ERROR.search(res.stderr)
+    if m:
+        return {"ok": False, "kind": "ClientError", "code": m.group(1), "operation": m.group(2),
+                "message": m.group(3).strip(), "status": None, "rc": res.rc}
+    return {"ok": False, "kind": "cli-failure", "rc": res.rc, "message": res.stderr.strip()[-2000:]}
+
+
 def run_many(fn, jobs, workers=None):
     """Runs fn(*job) for each job in parallel threads; returns the results in job order."""
     workers = workers or max(2, min(6, (os.cpu_count() or 2) * 2))
@@ -281,3 +331,48 @@ def start_module_server(tmp_dir, args=()):
                 continue
             raise
     raise AssertionError("could not start rime")
+
+
+# ----------------------------------------------------------------------------------------------
+# What went over the wire
+# ----------------------------------------------------------------------------------------------
+
+def classify_request(method, headers, service=None):
+    """The wire protocol a request used, from its method and headers (REST ones are told apart by
+    the service, since a bodiless GET carries no protocol marker)."""
+    h = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in headers.items()}
+    ct = h.get("content-type", "")
+    if h.get("smithy-protocol") == "rpc-v2-cbor":
+        return "rpcv2Cbor"
+    if ct.startswith("application/x-amz-json-1.0"):
+        return "awsJson1_0"
+    if ct.startswith("application/x-amz-json-1.1"):
+        return "awsJson1_1"
+    if ct.startswith("application/x-www-form-urlencoded"):
+        return "ec2Query" if service == "ec2" else "awsQuery"
+    return {"s3": "restXml", "route53": "restXml"}.get(service, "restJson1")
+
+
+def boto_protocol(rec, service):
+    """Protocol of the (last) request a boto3 call record sent."""
+    assert rec.get("sent"), f"no request recorded: {rec}"
+    s = rec["sent"][-1]
+    return classify_request(s["method"], s["headers"], service)
+
+
+_SENDING = re.compile(r"Sending http request: <AWSPreparedRequest [^\n]*?method=(\w+), url=(\S+), "
+                      r"headers=(\{[^\n]*?\})>")
+_STATUS = re.compile(r'"(?:GET|POST|PUT|DELETE|HEAD|PATCH) \S+ HTTP/1\.1" (\d{3})')
+
+
+def cli_wire(stderr, service=None):
+    """From `aws --debug` output: (protocol, headers dict, last HTTP status) of the last request."""
+    sends = _SENDING.findall(stderr)
+    statuses = _STATUS.findall(stderr)
+    if not sends:
+        return None, {}, int(statuses[-1]) if statuses else None
+    method, _url, raw = sends[-1]
+    headers = {}
+    for k, v in re.findall(r"'([^']+)': b?'([^']*)'", raw):
+        headers[k.lower()] = v
+    return classify_request(method, headers, service), headers, int(statuses[-1]) if statuses else None

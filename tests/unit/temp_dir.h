@@ -10,8 +10,9 @@ namespace rime::unit {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "rime-unit-XXXXXX").string();
+  /// Under `base` (default: the system temp dir, honouring TMPDIR).
+  explicit TempDir(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
+    std::string pattern = (base / "rime-unit-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

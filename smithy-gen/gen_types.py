@@ -1,0 +1,485 @@
+"""services/<name>/generated/<name>_types.{h,cc}: a C++ struct per structure and union shape of
+one implemented service, and its conversions from and to the neutral proto::Value.
+
+Type mapping: string, enum, blob, bigInteger, bigDecimal -> std::string (big numbers as decimal
+text); boolean -> bool; byte, short, integer, intEnum -> std::int32_t; long -> std::int64_t;
+float, double -> double; timestamp -> proto::Timestamp; document -> proto::Value; list ->
+std::vector<T>; map -> std::map<std::string, T>; structure, union -> the struct; smithy.api#Unit
+(union variants) -> rime::Unit. @required members are plain T, the others std::optional<T>.
+
+Cycles: a member that holds a struct directly (not through a list or map) whose struct reaches
+back to the holder is a rime::Boxed<T> (required or not). Structs are defined dependencies first
+(strongly connected components in topological order); inside a cycle the remaining references go
+through std::vector / std::map, which accept a type that is still incomplete.
+"""
+
+from __future__ import annotations
+
+from cpp import string_literal
+from service_shapes import UNIT, ServiceShapes, TableShape, shape_kind
+from smithy import Member, ShapeId
+
+_SCALARS = {
+    # Smithy type -> (C++ type, codec in <name>_types.cc)
+    "string": ("std::string", "String"), "enum": ("std::string", "String"),
+    "blob": ("std::string", "Blob"), "boolean": ("bool", "Bool"),
+    "byte": ("std::int32_t", "Int32"), "short": ("std::int32_t", "Int32"),
+    "integer": ("std::int32_t", "Int32"), "intEnum": ("std::int32_t", "Int32"),
+    "long": ("std::int64_t", "Int64"), "float": ("double", "Double"),
+    "double": ("double", "Double"), "bigInteger": ("std::string", "Big"),
+    "bigDecimal": ("std::string", "Big"), "timestamp": ("::rime::proto::Timestamp", "Time"),
+    "document": ("::rime::proto::Value", "Doc"),
+}
+# Scalars whose plain (required) field needs `{}` to start zeroed.
+_ZEROED = frozenset({"bool", "std::int32_t", "std::int64_t", "double"})
+
+
+class _Types:
+    """C++ types and codecs of shapes, and the struct dependency graph."""
+
+    def __init__(self, view: ServiceShapes):
+        self.view = view
+
+    def cpp_type(self, sid: ShapeId) -> str:
+        shape = self.view.model.shape(sid)
+        kind = shape_kind(shape)
+        if sid == UNIT or shape.has_trait("smithy.api#unitType"):
+            return "::rime::Unit"
+        if kind in _SCALARS:
+            return _SCALARS[kind][0]
+        if kind == "list":
+            return f"std::vector<{self.cpp_type(shape.members['member'].target)}>"
+        if kind == "map":
+            return f"std::map<std::string, {self.cpp_type(shape.members['value'].target)}>"
+        if kind in ("structure", "union"):
+            return self.view.struct_name(sid)
+        raise SystemExit(f"smithy-gen: {self.view.name}: no C++ type for {sid} ({shape.type})")
+
+    def codec(self, sid: ShapeId) -> str:
+        shape = self.view.model.shape(sid)
+        kind = shape_kind(shape)
+        if sid == UNIT or shape.has_trait("smithy.api#unitType"):
+            return "codec::UnitValue"
+        if kind in _SCALARS:
+            return f"codec::{_SCALARS[kind][1]}"
+        if kind == "list":
+            return f"codec::ListOf<{self.codec(shape.members['member'].target)}>"
+        if kind == "map":
+            return f"codec::MapOf<{self.codec(shape.members['value'].target)}>"
+        return f"codec::Struct<{self.view.struct_name(sid)}>"
+
+    def references(self, sid: ShapeId) -> list[tuple[ShapeId, bool]]:
+        """(struct, direct) for every struct a member type of `sid` mentions; `direct` when
+        held by value rather than inside a list or map."""
+        # A loop, not a nested recursive function: that would be a reference cycle holding the
+        # model, which the generator (cyclic collector off) would never free.
+        found: list[tuple[ShapeId, bool]] = []
+        for m in self.view.model.shape(sid).members.values():
+            target, direct = m.target, True
+            while True:
+                shape = self.view.model.shape(target)
+                kind = shape_kind(shape)
+                if kind == "list":
+                    target, direct = shape.members["member"].target, False
+                elif kind == "map":
+                    target, direct = shape.members["value"].target, False
+                else:
+                    break
+            if target in self.view.struct_names:
+                found.append((target, direct))
+        return found
+
+
+def _components(nodes: list[ShapeId], edges: dict[ShapeId, list[ShapeId]]) -> list[list[ShapeId]]:
+    """Tarjan's strongly connected components, each emitted after everything it reaches
+    (dependencies first); iterative, deterministic for ordered inputs."""
+    index: dict[ShapeId, int] = {}
+    low: dict[ShapeId, int] = {}
+    on_stack: set[ShapeId] = set()
+    stack: list[ShapeId] = []
+    out: list[list[ShapeId]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = edges[node]
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == node:
+                        break
+                out.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
+
+
+class _Layout:
+    """Definition order of the structs and which members are boxed."""
+
+    def __init__(self, view: ServiceShapes, types: _Types):
+        nodes = [row.shape.id for row in view.structs]
+        refs = {sid: types.references(sid) for sid in nodes}
+        edges = {sid: list(dict.fromkeys(t for t, _ in refs[sid])) for sid in nodes}
+        components = _components(nodes, edges)
+        order_key = {sid: i for i, sid in enumerate(nodes)}
+        self.order: list[ShapeId] = []
+        component_of: dict[ShapeId, int] = {}
+        for i, component in enumerate(components):
+            for sid in sorted(component, key=order_key.__getitem__):
+                component_of[sid] = i
+                self.order.append(sid)
+        # A member holding a struct of its own component directly closes a cycle.
+        self.boxed: set[tuple[ShapeId, str]] = set()
+        for sid in nodes:
+            for m in view.model.shape(sid).members.values():
+                if m.target in component_of and component_of[m.target] == component_of[sid]:
+                    self.boxed.add((sid, m.name))
+
+
+def _is_required(m: Member) -> bool:
+    return m.has_trait("smithy.api#required")
+
+
+def _field_type(view: ServiceShapes, types: _Types, layout: _Layout, owner: ShapeId,
+                m: Member) -> str:
+    base = types.cpp_type(m.target)
+    if (owner, m.name) in layout.boxed:
+        return f"::rime::Boxed<{base}>"
+    if _is_required(m) and view.model.shape(owner).type == "structure":
+        return base
+    return f"std::optional<{base}>"
+
+
+def _uses(view: ServiceShapes, types: _Types, layout: _Layout) -> tuple[bool, bool]:
+    unit = any(types.cpp_type(m.target).find("::rime::Unit") >= 0
+               for row in view.structs for m in row.shape.members.values())
+    return unit, bool(layout.boxed)
+
+
+def header(view: ServiceShapes, top: str) -> str:
+    types = _Types(view)
+    layout = _Layout(view, types)
+    ns = view.namespace
+    uses_unit, uses_boxed = _uses(view, types, layout)
+    out = [f"{top}// The typed structures of {view.entry.sdk_id or view.name} ({view.service.id}): one struct per",
+           "// structure and union shape, members in snake_case, and their conversions from and to",
+           "// proto::Value (an object keyed by the model's member names).",
+           "#pragma once", "",
+           "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>",
+           "#include <vector>", "", '#include "protocols/value.h"']
+    if uses_boxed:
+        out.append('#include "services/common/boxed.h"')
+    if uses_unit:
+        out.append('#include "services/common/result.h"')
+    out += ["", f"namespace rime::{ns} {{", ""]
+    if uses_unit or uses_boxed:
+        out.append("// Equality for member types that lack it, so that the structs' defaulted")
+        out.append("// operator== is usable; templates, so that an operator== added to those types wins.")
+        if uses_unit:
+            out += ["template <class U>",
+                    "  requires std::same_as<U, ::rime::Unit>",
+                    "constexpr bool operator==(const U&, const U&) { return true; }"]
+        if uses_boxed:
+            out += ["template <class T>",
+                    "bool operator==(const ::rime::Boxed<T>& a, const ::rime::Boxed<T>& b) {",
+                    "  return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);",
+                    "}"]
+        out.append("")
+    for row in view.structs:
+        out.append(f"struct {view.struct_name(row.shape.id)};")
+    out.append("")
+    for sid in layout.order:
+        shape = view.model.shape(sid)
+        name = view.struct_name(sid)
+        kind = "union: exactly one member is set" if shape.type == "union" else "structure"
+        out.append(f"/// {sid} ({kind}).")
+        out.append(f"struct {name} {{")
+        for m in shape.members.values():
+            ftype = _field_type(view, types, layout, sid, m)
+            init = "{}" if ftype in _ZEROED else ""
+            notes = [m.name]
+            if _is_required(m) and shape.type == "structure":
+                notes.append("required")
+            out.append(f"  {ftype} {view.field_name(sid, m.name)}{init};  // {', '.join(notes)}")
+        out.append("")
+        out.append(f"  bool operator==(const {name}&) const = default;")
+        out.append("};")
+        out.append("")
+    out.append("// Conversions: from_value reads the members it finds (skipping any of the wrong kind:")
+    out.append("// the protocol layer has validated the input), to_value writes the members that are set.")
+    for row in view.structs:
+        name = view.struct_name(row.shape.id)
+        out.append(f"void from_value(const ::rime::proto::Value& v, {name}& out);")
+        out.append(f"::rime::proto::Value to_value(const {name}& x);")
+    out += ["", f"}}  // namespace rime::{ns}", ""]
+    if uses_unit:
+        out.insert(out.index("#include <cstdint>"), "#include <concepts>")
+    return "\n".join(out)
+
+
+_CODECS = """// How each kind of member maps to a Value: get() reads (false when the Value has another
+// kind), put() writes.
+namespace codec {
+
+using ::rime::proto::Value;
+
+struct String {
+  using type = std::string;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_string()) return false;
+    out = v.as_string();
+    return true;
+  }
+  static Value put(const type& x) { return Value(x); }
+};
+
+struct Blob {
+  using type = std::string;
+  static bool get(const Value& v, type& out) {
+    if (v.is_blob()) out = v.as_blob().bytes;
+    else if (v.is_string()) out = v.as_string();
+    else return false;
+    return true;
+  }
+  static Value put(const type& x) { return Value(::rime::proto::Blob{x}); }
+};
+
+struct Bool {
+  using type = bool;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_bool()) return false;
+    out = v.as_bool();
+    return true;
+  }
+  static Value put(type x) { return Value(x); }
+};
+
+struct Int32 {
+  using type = std::int32_t;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_int()) return false;
+    out = static_cast<type>(v.as_int());
+    return true;
+  }
+  static Value put(type x) { return Value(static_cast<std::int64_t>(x)); }
+};
+
+struct Int64 {
+  using type = std::int64_t;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_int()) return false;
+    out = v.as_int();
+    return true;
+  }
+  static Value put(type x) { return Value(x); }
+};
+
+struct Double {
+  using type = double;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_number()) return false;
+    out = v.as_double();
+    return true;
+  }
+  static Value put(type x) { return Value(x); }
+};
+
+struct Big {
+  using type = std::string;
+  static bool get(const Value& v, type& out) {
+    if (v.is_big_number()) out = v.as_big_number().text;
+    else if (v.is_string()) out = v.as_string();
+    else if (v.is_int()) out = std::to_string(v.as_int());
+    else return false;
+    return true;
+  }
+  static Value put(const type& x) { return Value(::rime::proto::BigNumber{x}); }
+};
+
+struct Time {
+  using type = ::rime::proto::Timestamp;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_timestamp()) return false;
+    out = v.as_timestamp();
+    return true;
+  }
+  static Value put(type x) { return Value(x); }
+};
+
+struct Doc {
+  using type = Value;
+  static bool get(const Value& v, type& out) {
+    out = v;
+    return true;
+  }
+  static Value put(const type& x) { return x; }
+};
+
+@UNIT@template <class T>
+struct Struct {
+  using type = T;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_object()) return false;
+    from_value(v, out);
+    return true;
+  }
+  static Value put(const type& x) { return to_value(x); }
+};
+
+template <class C>
+struct ListOf {
+  using type = std::vector<typename C::type>;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_list()) return false;
+    out.clear();
+    out.reserve(v.as_list().size());
+    for (const Value& element : v.as_list()) {
+      typename C::type item{};
+      if (C::get(element, item)) out.push_back(std::move(item));
+    }
+    return true;
+  }
+  static Value put(const type& x) {
+    Value v = Value::list();
+    v.as_list().reserve(x.size());
+    for (const auto& item : x) v.as_list().push_back(C::put(item));
+    return v;
+  }
+};
+
+template <class C>
+struct MapOf {
+  using type = std::map<std::string, typename C::type>;
+  static bool get(const Value& v, type& out) {
+    if (!v.is_object()) return false;
+    out.clear();
+    for (const auto& [key, element] : v.as_object()) {
+      typename C::type item{};
+      if (C::get(element, item)) out.insert_or_assign(key, std::move(item));
+    }
+    return true;
+  }
+  static Value put(const type& x) {
+    Value v = Value::object();
+    v.as_object().reserve(x.size());
+    for (const auto& [key, item] : x) v.as_object().emplace_back(key, C::put(item));
+    return v;
+  }
+};
+
+// Members: required (plain), optional, boxed.
+template <class C>
+void get(const Value& v, std::string_view name, typename C::type& out) {
+  if (const Value* m = v.find(name)) C::get(*m, out);
+}
+
+template <class C>
+void get(const Value& v, std::string_view name, std::optional<typename C::type>& out) {
+  const Value* m = v.find(name);
+  if (!m) return;
+  typename C::type item{};
+  if (C::get(*m, item)) out = std::move(item);
+}
+@BOXED_GET@
+template <class C>
+void put(::rime::proto::Object& o, std::string_view name, const typename C::type& x) {
+  o.emplace_back(std::string(name), C::put(x));
+}
+
+template <class C>
+void put(::rime::proto::Object& o, std::string_view name, const std::optional<typename C::type>& x) {
+  if (x) o.emplace_back(std::string(name), C::put(*x));
+}
+@BOXED_PUT@
+}  // namespace codec
+"""
+
+_UNIT_CODEC = """struct UnitValue {
+  using type = ::rime::Unit;
+  static bool get(const Value&, type&) { return true; }
+  static Value put(const type&) { return Value::object(); }
+};
+
+"""
+
+_BOXED_GET = """
+template <class C>
+void get(const Value& v, std::string_view name, ::rime::Boxed<typename C::type>& out) {
+  const Value* m = v.find(name);
+  if (!m) return;
+  typename C::type item{};
+  if (C::get(*m, item)) out = std::move(item);
+}
+"""
+
+_BOXED_PUT = """
+template <class C>
+void put(::rime::proto::Object& o, std::string_view name, const ::rime::Boxed<typename C::type>& x) {
+  if (x) o.emplace_back(std::string(name), C::put(*x));
+}
+"""
+
+
+def source(view: ServiceShapes, top: str, out_dir: str) -> str:
+    types = _Types(view)
+    layout = _Layout(view, types)
+    ns = view.namespace
+    uses_unit, _ = _uses(view, types, layout)
+    codecs = _CODECS.replace("@UNIT@", _UNIT_CODEC if uses_unit else "")
+    codecs = codecs.replace("@BOXED_GET@", _BOXED_GET if layout.boxed else "")
+    codecs = codecs.replace("@BOXED_PUT@", _BOXED_PUT if layout.boxed else "")
+    out = [f"{top}// Value conversions of the structs in {view.name}_types.h.",
+           f'#include "{out_dir}/{view.name}_types.h"', "",
+           "#include <string_view>", "#include <utility>", "",
+           f"namespace rime::{ns} {{", "namespace {", "", codecs, "}  // namespace", ""]
+    for row in view.structs:
+        sid = row.shape.id
+        name = view.struct_name(sid)
+        members = list(row.shape.members.values())
+        out.append(f"void from_value(const ::rime::proto::Value& v, {name}& out) {{")
+        if not members:
+            out.append("  (void)v;")
+            out.append("  (void)out;")
+        else:
+            out.append("  if (!v.is_object()) return;")
+            for m in members:
+                out.append(f"  codec::get<{types.codec(m.target)}>(v, {string_literal(m.name)}, "
+                           f"out.{view.field_name(sid, m.name)});")
+        out.append("}")
+        out.append("")
+        out.append(f"::rime::proto::Value to_value(const {name}& x) {{")
+        out.append("  ::rime::proto::Value v = ::rime::proto::Value::object();")
+        if members:
+            out.append("  auto& o = v.as_object();")
+            out.append(f"  o.reserve({len(members)});")
+            for m in members:
+                out.append(f"  codec::put<{types.codec(m.target)}>(o, {string_literal(m.name)}, "
+                           f"x.{view.field_name(sid, m.name)});")
+        else:
+            out.append("  (void)x;")
+        out.append("  return v;")
+        out.append("}")
+        out.append("")
+    out += [f"}}  // namespace rime::{ns}", ""]
+    return "\n".join(out)
