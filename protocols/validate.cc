@@ -28,6 +28,13 @@ const std::regex* compiled(std::string_view pattern) {
   return cache.emplace(std::string(pattern), std::move(re)).first->second.get();
 }
 
+// Smithy models anchor patterns (^...$); AWS's messages quote them as the services define them.
+std::string unanchored(std::string_view pattern) {
+  if (pattern.starts_with('^')) pattern.remove_prefix(1);
+  if (pattern.ends_with('$') && !pattern.ends_with("\\$")) pattern.remove_suffix(1);
+  return std::string(pattern);
+}
+
 std::string lower_camel(std::string_view name) {
   std::string out(name);
   if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] + 32);
@@ -38,13 +45,14 @@ std::string render(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull: return "null";
     case Value::Kind::kString: return "'" + v.as_string() + "'";
-    case Value::Kind::kInt: return std::to_string(v.as_int());
+    // AWS quotes every rendered value: "Value '899' at 'durationSeconds'".
+    case Value::Kind::kInt: return "'" + std::to_string(v.as_int()) + "'";
     case Value::Kind::kDouble: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%g", v.as_double());
-      return buf;
+      return "'" + std::string(buf) + "'";
     }
-    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::kBool: return v.as_bool() ? "'true'" : "'false'";
     default: return "'" + to_debug_string(v) + "'";
   }
 }
@@ -73,7 +81,7 @@ class Validator {
     range(s, v, path);
     if (!s.pattern.empty() && v.is_string()) {
       if (const std::regex* re = compiled(s.pattern); re && !std::regex_search(v.as_string(), *re))
-        add(v, path, "Member must satisfy regular expression pattern: " + std::string(s.pattern));
+        add(v, path, "Member must satisfy regular expression pattern: " + unanchored(s.pattern));
     }
     if (s.type == ShapeType::kEnum || (!s.enum_values.empty() && s.type == ShapeType::kString)) enum_value(s, v, path);
     switch (s.type) {

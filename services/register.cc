@@ -1,6 +1,7 @@
 #include "services/register.h"
 
 #include "services/stubs/stub_service.h"
+#include "services/sts/sts_service.h"
 
 namespace rime {
 
@@ -8,7 +9,7 @@ void register_builtin_services(ServiceRegistry& registry, const ServiceEnv& env)
   // Every service of the models answers, in its own protocol: stubs first, then the
   // implemented services, which replace their stubs.
   register_stub_services(registry);
-  (void)env;
+  registry.add(sts::make_sts_service(env));
 }
 
 }  // namespace rime

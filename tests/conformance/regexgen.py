@@ -195,19 +195,33 @@ class _Gen:
         self.avoid = avoid  # characters not to use when there is a choice
         self.groups = {}
 
-    def pick_char(self, match):
-        pool = [c for c in PRINTABLE if c not in self.avoid and match(c)]
-        if pool:
+    def pick_char(self, match, key=None):
+        """A character accepted by match(); `key` (hashable) caches the candidate pools."""
+        pools = _POOLS.get((key, self.avoid)) if key is not None else None
+        if pools is None:
+            pool = [c for c in PRINTABLE if c not in self.avoid and match(c)]
             alnum = [c for c in pool if c in ALNUM]
+            other = None
+            if not pool:
+                for c in "\t\n":
+                    if match(c) and c not in self.avoid:
+                        other = c
+                        break
+                else:
+                    for o in list(range(0xA1, 0x250)) + list(range(0x3041, 0x3097)):
+                        if match(chr(o)):
+                            other = chr(o)
+                            break
+            pools = (pool, alnum, other)
+            if key is not None:
+                _POOLS[(key, self.avoid)] = pools
+        pool, alnum, other = pools
+        if pool:
             if alnum and self.rng.random() < 0.8:
                 return self.rng.choice(alnum)
             return self.rng.choice(pool)
-        for c in "\t\n":
-            if match(c) and c not in self.avoid:
-                return c
-        for o in list(range(0xA1, 0x250)) + list(range(0x3041, 0x3097)):
-            if match(chr(o)):
-                return chr(o)
+        if other is not None:
+            return other
         raise Unsupported("no usable character in class")
 
     def seq(self, items):
@@ -218,13 +232,13 @@ class _Gen:
         if op is C.LITERAL:
             return chr(av)
         if op is C.NOT_LITERAL:
-            return self.pick_char(lambda c: ord(c) != av)
+            return self.pick_char(lambda c: ord(c) != av, ("not", av))
         if op is C.ANY:
-            return self.pick_char(lambda c: c != "\n")
+            return self.pick_char(lambda c: c != "\n", ("any",))
         if op is C.IN:
-            return self.pick_char(lambda c: _class_match(av, c))
+            return self.pick_char(lambda c: _class_match(av, c), ("in", id(av)))
         if op is C.CATEGORY:
-            return self.pick_char(lambda c: _cat_match(av, c))
+            return self.pick_char(lambda c: _cat_match(av, c), ("cat", av))
         if op is C.AT:
             return ""
         if op is C.BRANCH:
@@ -241,8 +255,8 @@ class _Gen:
             top = lo + 3 + self.stretch
             if hi is not C.MAXREPEAT:
                 top = min(top, hi)
-            n = rng.randint(lo, top)
-            if self.stretch:
+            n = rng.randint(lo, top) if self.stretch >= 0 else lo  # stretch -1: shortest
+            if self.stretch > 0:
                 n = max(n, min(top, lo + self.stretch))
             return "".join(self.seq(p) for _ in range(n))
         if op in (C.ASSERT, C.ASSERT_NOT):
@@ -258,6 +272,7 @@ class _Gen:
 
 
 _cache = {}
+_POOLS = {}  # (class key, avoided chars) -> candidate characters; trees live in _cache forever
 
 
 def compile_pattern(pattern):
@@ -294,7 +309,7 @@ def generate(pattern, rng, min_len=0, max_len=None, accept=None, avoid=""):
             stretch = min(8192, low * 2) if high is None else rng.randint(low, max(low, high))
             continue
         if max_len is not None and len(s) > max_len:
-            high = max(0, stretch - 1)
+            high = max(-1, stretch - 1)
             low = min(low, high)
             stretch = rng.randint(low, high)
             continue
@@ -303,6 +318,27 @@ def generate(pattern, rng, min_len=0, max_len=None, accept=None, avoid=""):
         if rx.search(s):
             return s
     raise Unsupported("no string of the right length found")
+
+
+def canned(pattern, min_len=0, max_len=None, accept=None):
+    """Hand-made candidates for patterns the generator cannot satisfy (lookaheads): ARNs built
+    from the words in the pattern, account ids, passwords; the first that matches, or None."""
+    try:
+        rx, _ = compile_pattern(pattern)
+    except Unsupported:
+        return None
+    words = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z0-9-]{1,30}", pattern)) if w not in ("arn", "aws")]
+    cands = []
+    for w in words[:6]:
+        for r in words[:6] + ["resource"]:
+            cands += [f"arn:aws:{w}:us-east-1:123456789012:{r}/{w[:2]}-0123456789abcdef0",
+                      f"arn:aws:{w}:us-east-1:123456789012:{r}/abc123", f"arn:aws:{w}:::{r}/abc123"]
+    cands += ["123456789012", "Abcdef12!", "Abcdefgh1234!@", "abc123", "a", "0"]
+    for c in cands:
+        if len(c) >= min_len and (max_len is None or len(c) <= max_len) and (accept is None or accept(c)) \
+                and rx.search(c):
+            return c
+    return None
 
 
 def matches(pattern, s):

@@ -329,6 +329,9 @@ class Generator:
                 return regexgen.generate(pattern, self.rng, lo, hi, accept=lambda s: _ok_for_context(s, ctx),
                                          avoid=avoid)
             except regexgen.Unsupported as e:
+                c = regexgen.canned(pattern, lo, hi, accept=lambda s: _ok_for_context(s, ctx))
+                if c is not None:
+                    return c
                 # A conservative value: letters and digits only, checked against the pattern when
                 # Python can read it.
                 for _ in range(20):

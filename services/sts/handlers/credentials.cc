@@ -244,7 +244,7 @@ Result<GetSessionTokenResponse> get_session_token(StsBackend& b, RequestContext&
   Identity caller = caller_identity(b, ctx);
   if (is_session_identity(caller)) return make_error(StsError::kSessionCredentialsNotAllowed, "GetSessionToken");
   // Root credentials get at most an hour (the default then is an hour too).
-  std::int64_t seconds = std::min(in.duration_seconds.value_or(kRootTokenMaxSeconds), kRootTokenMaxSeconds);
+  std::int64_t seconds = std::min<std::int64_t>(in.duration_seconds.value_or(kRootTokenMaxSeconds), kRootTokenMaxSeconds);
   Identity who = caller;
   who.kind = IdentityKind::kSessionToken;  // acts as the caller, but cannot mint more tokens
   GetSessionTokenResponse out;
