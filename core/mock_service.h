@@ -37,6 +37,7 @@ struct RoutingInfo {
   std::string signing_name;               // SigV4 credential-scope service
   std::string endpoint_prefix;            // first host label ("sqs")
   std::string cbor_service_shape;         // rpcv2Cbor path name (/service/<this>/operation/..)
+  std::string api_version;                // query protocols' Version=, e.g. "2011-06-15" for STS
   /// Tie-breaker among services that share a target prefix, signing name or host and all fit
   /// the request (rds/docdb/neptune): the larger API (more operations) wins.
   int priority = 0;

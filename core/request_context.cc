@@ -19,6 +19,7 @@ RequestContext make_request_context(const Headers& headers, std::string_view raw
   ctx.request_id = new_request_id();
   ctx.started = std::chrono::steady_clock::now();
   ctx.credential = parse_sigv4(headers, raw_query);
+  ctx.query_mode = headers.get("x-amzn-query-mode") == "true";
   if (ctx.credential) {
     ctx.scope.account = account_for_access_key(ctx.credential->access_key, defaults, resolver);
     ctx.scope.region = is_region_name(ctx.credential->region) ? ctx.credential->region : defaults.region;

@@ -31,6 +31,9 @@ struct RequestContext {
   Scope scope;              // (account, region) the request acts in
   std::string service;      // routed service name, once known
   std::string operation;    // operation name, once the protocol layer knows it
+  /// The client sent `x-amzn-query-mode: true`: it treats the service as awsQuery-compatible
+  /// and reads error codes from x-amzn-query-error (CloudWatch over JSON, SQS).
+  bool query_mode = false;
   std::chrono::steady_clock::time_point started;
 
   const std::string& account() const { return scope.account; }

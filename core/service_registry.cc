@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/uri.h"
+
 namespace rime {
 
 bool HostPattern::matches(std::string_view host) const {
@@ -75,6 +77,7 @@ Router::Router(const ServiceRegistry& registry) {
     if (!info.cbor_service_shape.empty()) by_cbor_shape_[info.cbor_service_shape] = svc;
     if (!info.signing_name.empty()) by_signing_name_[info.signing_name].push_back(svc);
     if (!info.endpoint_prefix.empty()) by_endpoint_prefix_[lowercase(info.endpoint_prefix)].push_back(svc);
+    if (!info.api_version.empty()) by_api_version_[info.api_version].push_back(svc);
     if (!svc->host_patterns().empty()) with_host_patterns_.push_back(svc);
     if (info.name == "s3") s3_ = svc;
   }
@@ -132,6 +135,17 @@ Route Router::route(const Request& request, const RequestContext& ctx) const {
     auto it = by_signing_name_.find(ctx.credential->service);
     if (it != by_signing_name_.end())
       if (MockService* svc = pick(it->second, request, host)) return {svc, RouteRule::kSigningName};
+  }
+  //    Unsigned query requests (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) name no service
+  //    anywhere but in their form: Version= picks the API, Action= confirms it.
+  if (request.headers.get("content-type").starts_with("application/x-www-form-urlencoded") &&
+      request.body.in_memory()) {
+    auto params = parse_query(request.body.view());
+    if (const std::string* version = find_param(params, "Version")) {
+      auto it = by_api_version_.find(*version);
+      if (it != by_api_version_.end())
+        if (MockService* svc = pick(it->second, request, host)) return {svc, RouteRule::kQueryVersion};
+    }
   }
   // 4. The host's leading labels: endpoint prefixes may hold dots ("streams.dynamodb"), so the
   //    longest prefix that names a service wins. Host names are case-insensitive.

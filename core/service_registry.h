@@ -31,7 +31,7 @@ class ServiceRegistry {
 };
 
 /// Why the router chose a service (logs and tests).
-enum class RouteRule { kTarget, kCborPath, kHost, kSigningName, kHostLabel, kS3Fallback, kNone };
+enum class RouteRule { kTarget, kCborPath, kHost, kSigningName, kQueryVersion, kHostLabel, kS3Fallback, kNone };
 
 struct Route {
   MockService* service = nullptr;
@@ -52,6 +52,7 @@ class Router {
   std::unordered_map<std::string, MockService*> by_cbor_shape_;
   std::unordered_map<std::string, std::vector<MockService*>> by_signing_name_;
   std::unordered_map<std::string, std::vector<MockService*>> by_endpoint_prefix_;
+  std::unordered_map<std::string, std::vector<MockService*>> by_api_version_;
   std::vector<MockService*> with_host_patterns_;
   MockService* s3_ = nullptr;
 };

@@ -674,7 +674,7 @@ Response cbor_error(const catalog::Service* service, const ServiceModel* model, 
   r.status = error.status;
   common_headers(r, ctx);
   r.headers.add("Content-Type", "application/cbor");
-  if (service && service->aws_query_compatible)
+  if ((service && service->aws_query_compatible) || ctx.query_mode)
     r.headers.add("x-amzn-query-error", std::string(names.query_code) + (error.sender_fault ? ";Sender" : ";Receiver"));
   cbor::Writer w;
   w.map(2);

@@ -682,7 +682,7 @@ Response json_error(Protocol protocol, const catalog::Service* service, const Se
   r.status = error.status;
   r.headers.add("Content-Type", content_type(protocol));
   r.headers.add("x-amzn-RequestId", ctx.request_id);
-  if (service && service->aws_query_compatible)
+  if ((service && service->aws_query_compatible) || ctx.query_mode)
     r.headers.add("x-amzn-query-error", std::string(names.query_code) + (error.sender_fault ? ";Sender" : ";Receiver"));
   r.body.assign(buf.GetString(), buf.GetSize());
   add_crc32(r, service);

@@ -26,7 +26,9 @@ _TIMESTAMP_FORMATS = {"date-time": "kDateTime", "http-date": "kHttpDate",
                       "epoch-seconds": "kEpochSeconds"}
 # HTTP binding traits -> (Location, what location_name holds). hostLabel is a flag, not a
 # location: Smithy's protocol tests (EndpointWithHostLabelOperation) send a host-label member in
-# the body as well, so it keeps the location its other traits give it.
+# the body as well, so it keeps the location its other traits give it. Members of event
+# structures bound with @eventHeader / @eventPayload travel as an event header (named by the
+# member) / the event payload.
 _LOCATIONS = (
     ("smithy.api#httpHeader", "kHeader", "trait"),
     ("smithy.api#httpPrefixHeaders", "kPrefixHeaders", "trait"),
@@ -35,13 +37,14 @@ _LOCATIONS = (
     ("smithy.api#httpLabel", "kLabel", "member"),
     ("smithy.api#httpPayload", "kPayload", ""),
     ("smithy.api#httpResponseCode", "kStatusCode", ""),
+    ("smithy.api#eventHeader", "kHeader", "member"),
+    ("smithy.api#eventPayload", "kPayload", ""),
 )
 _MEMBER_FLAGS = (
     ("smithy.api#required", "kRequired"),
     ("smithy.api#xmlAttribute", "kXmlAttribute"),
     ("smithy.api#xmlFlattened", "kXmlFlattened"),
     ("smithy.api#idempotencyToken", "kIdempotencyToken"),
-    ("smithy.api#default", "kHasDefault"),
     ("smithy.api#hostLabel", "kHostLabel"),
 )
 
@@ -100,6 +103,10 @@ def _member(view: ServiceShapes, m: Member) -> str:
     if fmt:
         fields.append(("timestamp_format", f"TimestampFormat::{fmt}"))
     flags = [f for t, f in _MEMBER_FLAGS if t in m.traits]
+    # @default(null) is a member opting out of its target's default: no default at all.
+    default = m.traits.get("smithy.api#default")
+    if default is not None:
+        flags.insert(flags.index("kHostLabel") if "kHostLabel" in flags else len(flags), "kHasDefault")
     if flags:
         fields.append(("flags", _flags(flags, "mf")))
     if location_name:
@@ -111,8 +118,8 @@ def _member(view: ServiceShapes, m: Member) -> str:
     ns = m.traits.get("smithy.api#xmlNamespace")
     if isinstance(ns, dict) and ns.get("uri"):
         fields.append(("xml_namespace", sv(ns["uri"])))
-    if "smithy.api#default" in m.traits:
-        fields.append(("default_json", sv(_default_json(m.traits["smithy.api#default"]))))
+    if default is not None:
+        fields.append(("default_json", sv(_default_json(default))))
     if isinstance(ns, dict) and ns.get("prefix"):
         fields.append(("xml_namespace_prefix", sv(ns["prefix"])))
     return "{" + _fields(fields) + "}"
@@ -248,11 +255,11 @@ class _Emitter:
             arrays[row.shape.id] = (members, values, int_values)
             entries.append(self.shape_entry(row, members, values, int_values))
         out.append("")
-        out.append(f"constexpr Shape kShapes[] = {{")
-        for row, entry in zip(view.table, entries):
-            out.append(f"    {entry},")
-        out.append("};")
-        out.append(f"static_assert(std::size(kShapes) == {len(view.table)});")
+        if view.table:
+            out.append("constexpr Shape kShapes[] = {")
+            out += [f"    {entry}," for entry in entries]
+            out.append("};")
+            out.append(f"static_assert(std::size(kShapes) == {len(view.table)});")
         out.append("")
         errors: dict[str, str] = {}
         for op in view.operations:
@@ -262,8 +269,9 @@ class _Emitter:
                 out.append(f"constexpr ShapeIndex {name}[] = {{{idents}}};")
                 errors[op.name] = name
         out.append("")
-        out.append("// Sorted by name.")
-        out.append("constexpr Operation kOperations[] = {")
+        if view.operations:
+            out.append("// Sorted by name.")
+            out.append("constexpr Operation kOperations[] = {")
         for op in view.operations:
             inp = view.table[view.index_of(op.input)].ident if op.input else "kNoShape"
             outp = view.table[view.index_of(op.output)].ident if op.output else "kNoShape"
@@ -273,7 +281,8 @@ class _Emitter:
             fields += [("http_method", sv(op.http_method)), ("http_uri", sv(op.http_uri)),
                        ("http_code", str(op.http_code))]
             out.append(f"    {{{_fields(fields)}}},")
-        out.append("};")
+        if view.operations:
+            out.append("};")
         if view.service_errors:
             idents = ", ".join(view.table[view.index_of(e)].ident for e in view.service_errors)
             out.append(f"constexpr ShapeIndex kServiceErrors[] = {{{idents}}};")
@@ -304,6 +313,8 @@ const proto::ServiceModel& {fn}();
 def source(view: ServiceShapes, top: str, out_dir: str) -> str:
     body = _Emitter(view).emit()
     errors = "kServiceErrors" if view.service_errors else "{}"
+    shapes = "kShapes" if view.table else "{}"
+    operations = "kOperations" if view.operations else "{}"
     return f"""{top}// The model tables of {view.service.id}; see {view.namespace}_model.h.
 #include "{out_dir}/{view.name}_model.h"
 
@@ -336,7 +347,7 @@ namespace sf = proto::shape_flags;
 const proto::ServiceModel& {model_function(view)}() {{
   // `info` is a lookup in the catalog's table, so the object is built on first use; the
   // tables it spans are constants.
-  static const proto::ServiceModel model{{catalog::find({string_literal(view.name)}), kShapes, kOperations, {errors}}};
+  static const proto::ServiceModel model{{catalog::find({string_literal(view.name)}), {shapes}, {operations}, {errors}}};
   return model;
 }}
 

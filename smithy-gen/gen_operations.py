@@ -86,6 +86,14 @@ def source(view: ServiceShapes, top: str, out_dir: str) -> str:
                   f"  return call<{inp}, {out}>(h.{op.slot}, h.{op.async_slot}, {decode}, {encode}, ctx, input, "
                   "std::move(target));",
                   "}", ""]
+    if not view.operations:
+        lines += ["}  // namespace", "",
+                  f"::rime::Invoker make_invoker(const {handlers}&) {{",
+                  "  return [](const ::rime::proto::Operation&, ::rime::RequestContext&, const Value&, ::rime::ReplyTarget) {",
+                  "    return false;  // the model has no operations",
+                  "  };",
+                  "}", "", f"}}  // namespace rime::{ns}", ""]
+        return "\n".join(lines)
     lines += ["struct Entry {", "  std::string_view name;", "  Invoke invoke;", "};", "",
               "// Sorted by name (byte order), as the model's operations are.",
               "constexpr Entry kOperations[] = {"]

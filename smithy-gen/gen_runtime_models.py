@@ -30,8 +30,11 @@ The has-length/has-range flags are implied by the presence of the bounds.
 
 Resolution rules:
 * Shapes: the closure of every operation's input, output and errors and the service's errors,
-  numbered in discovery order (operations by name). smithy.api#Unit as an operation's input or
-  output is null; a union member targeting Unit gets an empty structure shape "Unit".
+  numbered in discovery order (operations by name). smithy.api#Unit (or any @unitType shape) as
+  an operation's input or output is null; a union member targeting Unit gets an empty structure
+  shape "Unit".
+* @default(null) (a member opting out of its target's default) is no default: no has_default
+  flag, no default_json.
 * Member-level constraint traits (@length, @range, @pattern) apply to the member's value, and
   model.h keeps constraints on shapes only: such a member targets a copy of its target with the
   member's constraints applied (same name; identical copies shared).
@@ -270,7 +273,7 @@ def build(name: str, model: Model, manifest_entry: dict[str, Any] | None) -> dic
     b = _Builder(model)
 
     def io(sid: ShapeId | None) -> int | None:
-        if sid is None or sid == UNIT:
+        if sid is None or sid == UNIT or model.shape(sid).has_trait("smithy.api#unitType"):
             return None
         return b.ref(sid)
 

@@ -192,20 +192,28 @@ def header(view: ServiceShapes, top: str) -> str:
         out.append('#include "services/common/boxed.h"')
     if uses_unit:
         out.append('#include "services/common/result.h"')
-    out += ["", f"namespace rime::{ns} {{", ""]
-    if uses_unit or uses_boxed:
-        out.append("// Equality for member types that lack it, so that the structs' defaulted")
-        out.append("// operator== is usable; templates, so that an operator== added to those types wins.")
-        if uses_unit:
-            out += ["template <class U>",
-                    "  requires std::same_as<U, ::rime::Unit>",
-                    "constexpr bool operator==(const U&, const U&) { return true; }"]
-        if uses_boxed:
-            out += ["template <class T>",
-                    "bool operator==(const ::rime::Boxed<T>& a, const ::rime::Boxed<T>& b) {",
-                    "  return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);",
-                    "}"]
-        out.append("")
+    out.append("")
+    if uses_unit:
+        # In namespace rime so that argument-dependent lookup finds it from std::optional's
+        # operator==; guarded because every service's types header may carry it.
+        out += ["#ifndef RIME_GENERATED_UNIT_EQUALITY",
+                "#define RIME_GENERATED_UNIT_EQUALITY",
+                "namespace rime {",
+                "// rime::Unit (result.h) has no operator==; union variants of type Unit need one for",
+                "// the structs' defaulted ==. A template, so that an operator== added to Unit wins.",
+                "template <class U>",
+                "  requires std::same_as<U, Unit>",
+                "constexpr bool operator==(const U&, const U&) { return true; }",
+                "}  // namespace rime",
+                "#endif", ""]
+    out += [f"namespace rime::{ns} {{", ""]
+    if uses_boxed:
+        out += ["// rime::Boxed (boxed.h) has no operator==; the structs' defaulted == needs one. A",
+                "// template, so that an operator== added to Boxed wins.",
+                "template <class T>",
+                "bool operator==(const ::rime::Boxed<T>& a, const ::rime::Boxed<T>& b) {",
+                "  return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);",
+                "}", ""]
     for row in view.structs:
         out.append(f"struct {view.struct_name(row.shape.id)};")
     out.append("")

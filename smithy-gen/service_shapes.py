@@ -189,7 +189,8 @@ class ServiceShapes:
             self.struct_names[row.shape.id] = namer.take(pascal_case(row.shape.name))
         self._member_names: dict[ShapeId, dict[str, str]] = {}
         for row in self.structs:
-            names = Namer()
+            # `std` and `rime` as member names would hide the namespaces in later member types.
+            names = Namer({"std", "rime"})
             self._member_names[row.shape.id] = {
                 m: names.take(snake_case(m)) for m in row.shape.members}
 

@@ -26,6 +26,12 @@ class Boxed {
   T& emplace() { ptr_ = std::make_unique<T>(); return *ptr_; }
   void reset() { ptr_.reset(); }
 
+  /// Equal when both are empty or both hold equal values (generated structs compare by value).
+  friend bool operator==(const Boxed& a, const Boxed& b) {
+    if (!a.ptr_ || !b.ptr_) return !a.ptr_ && !b.ptr_;
+    return *a.ptr_ == *b.ptr_;
+  }
+
  private:
   std::unique_ptr<T> ptr_;
 };

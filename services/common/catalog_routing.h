@@ -10,4 +10,8 @@ namespace rime {
 /// rpcv2Cbor path name when clients may speak CBOR.
 RoutingInfo routing_from_catalog(const catalog::Service& service);
 
+/// Does the request name one of the service's operations in a protocol it speaks (and, for
+/// query protocols, its API version)? What matches_http_binding answers for catalog services.
+bool fits_request(const catalog::Service& service, const Request& request);
+
 }  // namespace rime

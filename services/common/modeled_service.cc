@@ -16,8 +16,7 @@ ModeledService::ModeledService(const proto::ServiceModel& model, Invoker invoker
     : model_(model), invoker_(std::move(invoker)), routing_(routing_from_catalog(*model.info)) {}
 
 bool ModeledService::matches_http_binding(const Request& request) const {
-  proto::Protocol protocol = proto::detect_protocol(*model_.info, request);
-  return !proto::identify_operation(protocol, *model_.info, request).empty();
+  return fits_request(*model_.info, request);
 }
 
 void ModeledService::handle(Request& request, RequestContext& ctx, Responder responder) {

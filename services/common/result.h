@@ -28,6 +28,8 @@ class [[nodiscard]] Result {
 };
 
 /// For operations without output (smithy.api#Unit).
-struct Unit {};
+struct Unit {
+  bool operator==(const Unit&) const = default;
+};
 
 }  // namespace rime

@@ -9,10 +9,7 @@ namespace rime {
 StubService::StubService(const catalog::Service& service)
     : service_(service), routing_(routing_from_catalog(service)) {}
 
-bool StubService::matches_http_binding(const Request& request) const {
-  proto::Protocol protocol = proto::detect_protocol(service_, request);
-  return !proto::identify_operation(protocol, service_, request).empty();
-}
+bool StubService::matches_http_binding(const Request& request) const { return fits_request(service_, request); }
 
 void StubService::handle(Request& request, RequestContext& ctx, Responder responder) {
   proto::Protocol protocol = proto::detect_protocol(service_, request);

@@ -71,12 +71,17 @@ SMITHY_TO_BOTOCORE = {
 REGION = "us-east-1"
 MAX_OUTPUT_HEADER = 48 * 1024  # rime's default header block limit is 64 KiB
 
-# Values botocore itself insists on before serialising (handlers.validate_bucket_name and the
-# S3 endpoint rules): bucket names are plain DNS-style names.
+# Members whose values botocore itself constrains before serialising (handlers.validate_bucket_name,
+# the endpoint rule sets, flexible checksums): a pattern for them, or None to leave them out.
 MEMBER_PATTERNS = {
     ("s3", "Bucket"): r"^[a-z0-9][a-z0-9]{2,20}$",
     ("s3control", "Bucket"): r"^[a-z0-9][a-z0-9]{2,20}$",
     ("s3control", "OutpostId"): r"^op-[a-z0-9]{8,17}$",
+    # flexible checksums botocore computes itself; the others need awscrt (not installed)
+    ("s3", "ChecksumAlgorithm"): r"^(CRC32|SHA1|SHA256)$",
+    # None: never generated. ChecksumMode=ENABLED makes botocore verify the random output's
+    # checksum headers against the body, which they are not.
+    ("s3", "ChecksumMode"): None,
     ("cloudfront-keyvaluestore", "KvsARN"): r"^arn:aws:cloudfront::123456789012:key-value-store/[a-z0-9]{8}-[a-z0-9]{4}$",
 }
 
@@ -233,74 +238,34 @@ class CapturingSerializer:
         return self._inner.serialize_to_request(parameters, operation_model)
 
 
-def load_allowed(runtime_models, name):
-    """{botocore-independent shape name: set(member names)} from rime's runtime model, or None."""
+def load_runtime(runtime_models, name):
+    """rime's runtime model of a service (gen_runtime_models.py output), or None."""
     if not runtime_models:
         return None
     p = Path(runtime_models) / f"{name}.json"
     if not p.is_file():
         return None
     try:
-        doc = json.loads(p.read_text())
+        return RuntimeModel(json.loads(p.read_text()))
     except ValueError:
         return None
-    return RuntimeModel(doc)
 
 
 class RuntimeModel:
-    """The parts of rime's runtime model (gen_runtime_models.py output) the driver uses: which
-    members each shape reached from an operation has, to avoid generating members only botocore
-    knows (client-side additions such as RDS's SourceRegion)."""
+    """rime's runtime model: shapes by index, operations by name (see gen_runtime_models.py)."""
 
     def __init__(self, doc):
         self.shapes = doc.get("shapes", [])
         self.ops = {o.get("name"): o for o in doc.get("operations", [])}
 
     def shape(self, index):
-        if index is None or not isinstance(index, int) or index < 0 or index >= len(self.shapes):
+        if not isinstance(index, int) or index < 0 or index >= len(self.shapes):
             return None
         return self.shapes[index]
 
-    def members_of(self, index):
-        s = self.shape(index)
-        if s is None:
-            return None
-        return {m.get("name"): m for m in s.get("members", [])}
-
-    def allowed_for(self, op_name, direction, bshape):
-        """Maps botocore shape names to allowed member-name sets by walking both trees."""
+    def op_shape(self, op_name, direction):
         op = self.ops.get(op_name)
-        if op is None or bshape is None:
-            return None
-        idx = op.get("input" if direction == "input" else "output")
-        allowed = {}
-
-        def walk(bs, ri, depth):
-            if depth > 12 or bs is None:
-                return
-            rs = self.shape(ri)
-            if rs is None:
-                return
-            t = bs.type_name
-            if t == "structure" and not bs.metadata.get("document"):
-                rm = {m.get("name"): m for m in rs.get("members", [])}
-                if bs.name in allowed:
-                    allowed[bs.name] &= set(rm)
-                    return
-                allowed[bs.name] = set(rm)
-                for n, m in bs.members.items():
-                    if n in rm:
-                        walk(m, rm[n].get("target"), depth + 1)
-            elif t == "list":
-                ms = rs.get("members", [])
-                if ms:
-                    walk(bs.member, ms[0].get("target"), depth + 1)
-            elif t == "map":
-                ms = rs.get("members", [])
-                if len(ms) == 2:
-                    walk(bs.value, ms[1].get("target"), depth + 1)
-        walk(bshape, idx, 0)
-        return allowed
+        return None if op is None else op.get("input" if direction == "input" else "output")
 
 
 # ------------------------------------------------------------------------------------------ runner
@@ -400,7 +365,7 @@ class ServiceRunner:
                 self.results.append(self.result(op, "skipped", reason=f"client: {type(e).__name__}: {e}"))
             return self.results
         sm = client.meta.service_model
-        self.runtime = load_allowed(self.args.runtime_models, self.name)
+        self.runtime = load_runtime(self.args.runtime_models, self.name)
         for op in sorted(sm.operation_names):
             if self.args.ops and not re.search(self.args.ops, op):
                 continue
@@ -430,11 +395,21 @@ class ServiceRunner:
             return self.result(op, "skipped", reason="event-stream input (botocore sends it only over HTTP/2)")
         # ---- input
         seed_base = (self.name, self.protocol, op, self.args.salt)
-        allowed_in = self.runtime.allowed_for(op, "input", om.input_shape) if self.runtime else None
-        gin = shapegen.Generator(random.Random(seed_for(*seed_base, "input")), self.protocol, "input",
-                                 allowed=allowed_in, overrides=self.overrides())
+        rt = self.runtime
+        if rt is not None and op not in rt.ops:
+            return self.result(op, "skipped", reason="operation not in rime's model")
+        if rt is not None and self.protocol in ("rest-json", "rest-xml"):
+            bu = re.sub(r"\{[^}]*\}", "{}", om.http.get("requestUri", "")).split("?")[0]
+            ru = re.sub(r"\{[^}]*\}", "{}", rt.ops[op].get("http_uri", "")).split("?")[0]
+            bm, rm_ = om.http.get("method", "POST"), rt.ops[op].get("http_method", "POST")
+            if (bu.rstrip("/"), bm) != (ru.rstrip("/"), rm_):
+                return self.result(op, "skipped", reason=f"model difference: {bm} {bu} in botocore, {rm_} {ru} in rime's model")
+        gin = shapegen.Generator(random.Random(seed_for(*seed_base, "input")), self.protocol, "input", rt=rt,
+                                 overrides=self.overrides())
         try:
-            params = gin.top(om.input_shape, om.http.get("requestUri", "")) if om.input_shape is not None else {}
+            params = gin.top(om.input_shape, om.http.get("requestUri", ""),
+                             rt.op_shape(op, "input") if rt else None,
+                             method=om.http.get("method", "POST")) if om.input_shape is not None else {}
         except (shapegen.Skip, RecursionError) as e:
             return self.result(op, "skipped", reason=f"input not generated: {e}")
         params = params or {}
@@ -443,14 +418,17 @@ class ServiceRunner:
         out_skip = ""
         if om.has_event_stream_output:
             out_skip = "event-stream output"
+        elif om.output_shape is not None and rt is not None and rt.op_shape(op, "output") is None:
+            out_value = {}  # model difference: only botocore's model has an output; rime sends none
+            out_skip = "model difference: output only in botocore's model"
         elif om.output_shape is not None:
-            allowed_out = self.runtime.allowed_for(op, "output", om.output_shape) if self.runtime else None
             for attempt in range(4):
                 gout = shapegen.Generator(random.Random(seed_for(*seed_base, "output", str(attempt))), self.protocol,
-                                          "output", allowed=allowed_out, budget=400 >> attempt,
-                                          overrides=self.overrides())
+                                          "output", rt=rt, budget=400 >> attempt, overrides=self.overrides())
+                code = rt.ops[op].get("http_code") if rt else om.http.get("responseCode")
                 try:
-                    out_value = gout.top(om.output_shape, "")
+                    out_value = gout.top(om.output_shape, "", rt.op_shape(op, "output") if rt else None,
+                                         method=om.http.get("method", "POST"), no_body=code in (204, 304))
                 except (shapegen.Skip, RecursionError) as e:
                     out_skip = f"output not generated: {e}"
                     out_value = None
@@ -494,8 +472,16 @@ class ServiceRunner:
         echo_in = h.get("x-rime-echo-input")
         echo_op = h.get("x-rime-echo-operation")
         if echo_err is not None or echo_in is None:
-            body = raw["body"][:300].decode("utf-8", "replace")
+            body = body_text(raw["body"], self.protocol)
             what = f"rime rejected the request: {echo_err}" if echo_err is not None else "no echo from rime"
+            names = {n.lower() for n in (om.input_shape.members if om.input_shape else ())}
+            strangers = sorted({m.group(1) for m in re.finditer(r"at '([A-Za-z0-9_]+)", raw["body"].decode(
+                "utf-8", "replace"))} - {n for n in names} - {n.lower() for n in names})
+            strangers = [x for x in strangers if x.lower() not in names]
+            if strangers:
+                what += f" (it names {', '.join(strangers)}, not in this input: routed to another service?)"
+            if h.get("x-rime-echo-service") and h["x-rime-echo-service"] != self.name:
+                what += f" (answered by service {h['x-rime-echo-service']})"
             diffs.append({"direction": "input", "path": "<request>", "expected": "parsed input",
                           "got": f"HTTP {raw['status']} {body}", "note": what})
             return self.result(op, "disagreed", diffs=diffs, wire=self.wire_summary())
@@ -518,7 +504,7 @@ class ServiceRunner:
             parsed = self.ctx.get("parsed")
             if raw["status"] >= 300 or parsed is None:
                 diffs.append({"direction": "output", "path": "<response>", "expected": "a parsed output",
-                              "got": f"HTTP {raw['status']} {raw['body'][:300].decode('utf-8', 'replace')}"
+                              "got": f"HTTP {raw['status']} {body_text(raw['body'], self.protocol)}"
                                      + (f" ({type(exc).__name__}: {exc})" if exc else ""),
                               "note": "botocore could not parse the response"})
             else:
@@ -547,7 +533,7 @@ class ServiceRunner:
             "request_body": body[:1500].decode("utf-8", "replace") if isinstance(body, bytes) else str(body)[:1500],
             "response_status": raw.get("status"),
             "response_headers": {k: v for k, v in (raw.get("headers") or {}).items() if k != "x-rime-echo-input"},
-            "response_body": (raw.get("body") or b"")[:1500].decode("utf-8", "replace"),
+            "response_body": body_text(raw.get("body") or b"", self.protocol, 1500),
         }
 
     def injected(self, om):
@@ -562,7 +548,7 @@ class ServiceRunner:
         form = None
         jbody = None
         for name, m in shape.members.items():
-            if name in params or m.type_name != "string":
+            if name in params or m.type_name not in ("string", "integer", "long", "boolean"):
                 continue
             loc = m.serialization.get("location")
             if loc == "header":
@@ -586,7 +572,28 @@ class ServiceRunner:
                 key = m.serialization.get("name", name)
                 if isinstance(jbody, dict) and key in jbody:
                     out[name] = jbody[key]
+        for name, v in list(out.items()):  # wire text -> the member's type
+            t = shape.members[name].type_name
+            try:
+                if t in ("integer", "long") and isinstance(v, str):
+                    out[name] = int(v)
+                elif t == "boolean" and isinstance(v, str):
+                    out[name] = v.lower() == "true"
+            except ValueError:
+                pass
         return out
+
+
+def body_text(body, protocol, limit=300):
+    """A response body for a report: text, or CBOR decoded to JSON."""
+    if protocol == "smithy-rpc-v2-cbor" and body:
+        try:
+            import botocore.parsers
+            p = botocore.parsers.RpcV2CBORParser()
+            return json.dumps(p.parse_data_item(p.get_peekable_stream_from_bytes(body)), default=str)[:limit]
+        except Exception:  # noqa: BLE001
+            pass
+    return body[:limit].decode("utf-8", "replace")
 
 
 def materialise(v):
@@ -714,6 +721,21 @@ def main(argv=None):
     return report(results, args, elapsed)
 
 
+def diff_kind(d):
+    """A short class name for a difference, to summarise many of them."""
+    note = d.get("note", "")
+    got = d.get("got", "")
+    if "regular expression pattern" in got:
+        if "p{" in got:
+            return f"{d['direction']}: rejected by a @pattern with \\p{{...}}"
+        if "\\A" in got or "\\z" in got:
+            return f"{d['direction']}: rejected by a @pattern with \\A or \\z"
+        return f"{d['direction']}: rejected by a @pattern"
+    if note.startswith("rime rejected"):
+        return f"{d['direction']}: {note.split(' (')[0]}"
+    return f"{d['direction']}: {note.split(' ')[0] if note.startswith(('map', 'list', 'timestamp')) else note}"
+
+
 def report(results, args, elapsed):
     known = load_known(args.known)
     table = collections.OrderedDict((p, collections.Counter()) for p in PROTOCOL_ORDER)
@@ -764,7 +786,13 @@ def report(results, args, elapsed):
     for p, reasons in skip_reasons.items():
         print(f"skipped ({p}): " + ", ".join(f"{n} {k}" for k, n in reasons.most_common()))
     for p, items in unlisted.items():
-        print(f"\n== {p}: {len(items)} operations disagree (not listed in {Path(args.known).name}); first {args.show}:")
+        kinds = collections.Counter()
+        for r, diffs in items:
+            for d in {diff_kind(d) for d in diffs}:
+                kinds[d] += 1
+        print(f"\n== {p}: {len(items)} operations disagree (not listed in {Path(args.known).name})")
+        print("   kinds (operations): " + "; ".join(f"{n} {k}" for k, n in kinds.most_common(12)))
+        print(f"   first {args.show}:")
         for r, diffs in items[:args.show]:
             for d in diffs[:4]:
                 print(f"  {r['service']} {r['operation']} {d['direction']} {d['path']}: expected {d['expected']}"

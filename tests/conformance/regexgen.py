@@ -40,6 +40,8 @@ _PROP_RE = re.compile(r"\\([pP])(?:\{([A-Za-z_]+)\}|([LNZPSMC]))")
 _SURROGATE_PAIR = re.compile(r"\\u(D[89AB][0-9A-Fa-f]{2})\\u(D[C-F][0-9A-Fa-f]{2})", re.I)
 _CLASS_ESCAPES = ("\\w", "\\W", "\\d", "\\D", "\\s", "\\S", "\\p", "\\P", "\\h")
 _QUANT_AFTER_DOLLAR = re.compile(r"\$\{\d+(,\d*)?\}")
+# Java accepts a quantified quantifier ("[a-z]{11}{0,1011}" = ([a-z]{11}){0,1011}); Python does not.
+_DOUBLE_QUANT = re.compile(r"(\[(?:\\.|[^\]\\])*\]|\\.|[^\\()\[\]])(\{\d+(?:,\d*)?\})(\{\d+(?:,\d*)?\})")
 
 
 class Unsupported(Exception):
@@ -141,6 +143,7 @@ def to_python(pattern):
         out.append(ch)
         i += 1
     py = flags + "".join(out)
+    py = _DOUBLE_QUANT.sub(lambda m: f"(?:{m.group(1)}{m.group(2)}){m.group(3)}", py)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -1,27 +1,36 @@
-"""Random valid values for botocore shapes (inputs and outputs of an operation).
+"""Random valid values for an operation's input or output, shaped by botocore's model and, when
+rime's runtime model is given, constrained by it too.
 
-A value is valid for the model: required members present, @length/@range (botocore's min/max),
-enum values, and @pattern where `regexgen` can produce a match. Where a member travels decides how
-strings look, because some wire places cannot carry every string losslessly in any AWS protocol
-(HTTP strips leading/trailing blanks of header values, header values are ASCII, a header list
-item is split at commas when botocore parses it, a URI label of "." or ".." is a path segment):
-see `Context`. Everything else is fair game: body strings carry XML/JSON/URL metacharacters and
-non-ASCII text on purpose.
+botocore serialises and validates by its own model (it checks required members, types and
+minimums only); rime validates by the Smithy model (required, @length, @range, @pattern, enum
+values, unions). The two are the same API but not always the same text: botocore drops the union
+marker on a few shapes, has older/newer required sets and constraints, and a few members only
+the client knows (RDS's SourceRegion). So the generator walks both trees at once (`rs`: the rime
+shape dict from gen_runtime_models.py, or None) and produces a value valid for both: members
+rime's model has, required in either, constraints intersected, rime's pattern and enum values.
+
+Where a member travels decides how strings look, because some wire places cannot carry every
+string losslessly in any AWS protocol (HTTP strips leading/trailing blanks of header values,
+header values are ASCII, a header list item is split at commas when botocore parses it, a URI
+label of "." or ".." is a path segment): see `_ok_for_context`. Everything else is fair game:
+body strings carry XML/JSON/URL metacharacters and non-ASCII text on purpose.
 
 Values use Python types as botocore takes and returns them: str, int, float, bool, bytes,
-datetime (UTC), list, dict; documents are plain JSON values.
+datetime (UTC), list, dict; documents are plain JSON values; an output string with the
+jsonvalue trait in a header is a JsonText (rime is given JSON text, botocore returns the value).
 """
 import datetime
 import math
 import string
 
 import regexgen
-from compare import JsonText
+from compare import JsonText, NumText
 
 UTC = datetime.timezone.utc
 ALNUM = string.ascii_letters + string.digits
 
-# Extra characters per context; a string starts with a letter or digit and mostly consists of them.
+# Extra characters per context; a string starts and ends with a letter or digit and mostly
+# consists of them.
 EXTRA = {
     "body": " -_.:/@+=,;!?*()[]{}<>&\"'#%$~^|`\\é日ß€\n\t",
     "label": " -_.:@+=,;!*()'$&%~é/",
@@ -33,6 +42,8 @@ EXTRA = {
     "qkey": "-_.",
 }
 HEADER_CONTEXTS = ("header", "headerlist", "hkey")
+RIME_NUMERIC = {"byte", "short", "integer", "int_enum", "long", "big_integer"}
+RIME_FLOAT = {"float", "double", "big_decimal"}
 
 
 class Skip(Exception):
@@ -53,41 +64,76 @@ def _ok_for_context(s, ctx):
             return False
         if ctx == "greedy" and (s.startswith("/") or "//" in s):
             return False
-        # botocore percent-encodes labels; control characters are not worth the trouble here
         return all(ord(c) >= 0x20 for c in s)
     if ctx == "qkey":
         return s != "" and all(c.isalnum() or c in "-_." for c in s)
     return "\r" not in s  # XML parsers turn a bare CR into LF; botocore would not escape it
 
 
+class Constraints:
+    """The constraints of one value: botocore's and rime's, intersected."""
+
+    def __init__(self, shape, rs):
+        md = shape.metadata
+        self.min = md.get("min")
+        self.max = md.get("max")
+        self.pattern = md.get("pattern")
+        self.enum = list(shape.enum) if getattr(shape, "enum", None) else None
+        self.int_enum = None
+        self.rtype = rs.get("type") if rs else None
+        if rs:
+            t = rs.get("type")
+            if t in ("string", "enum", "blob", "list", "map"):
+                lo, hi = rs.get("length_min"), rs.get("length_max")
+            elif t in RIME_NUMERIC or t in RIME_FLOAT:
+                lo, hi = rs.get("range_min"), rs.get("range_max")
+            else:
+                lo = hi = None
+            if lo is not None:
+                self.min = lo if self.min is None else max(self.min, lo)
+            if hi is not None:
+                self.max = hi if self.max is None else min(self.max, hi)
+            # rime validates with its own pattern and enum values (botocore checks neither)
+            self.pattern = rs.get("pattern") or None
+            self.enum = list(rs["enum_values"]) if rs.get("enum_values") else None
+            if rs.get("int_enum_values"):
+                self.int_enum = list(rs["int_enum_values"])
+
+
 class Generator:
     """Generates one value tree. `protocol` is botocore's protocol name; `direction` is
-    "input" or "output". `allowed` (optional) says which members rime's model has, so members
-    that only botocore knows (client-side additions) are never generated."""
+    "input" or "output"; `rt` is rime's RuntimeModel (or None)."""
 
-    def __init__(self, rng, protocol, direction, allowed=None, budget=400, overrides=None):
+    def __init__(self, rng, protocol, direction, rt=None, budget=400, overrides=None):
         self.rng = rng
-        self.overrides = overrides or {}  # member name -> pattern botocore itself insists on
         self.protocol = protocol
         self.direction = direction
-        self.allowed = allowed
+        self.rt = rt
         self.budget = budget
+        self.overrides = overrides or {}  # member name -> pattern botocore itself insists on
         self.notes = []  # (path, reason) for optional members left out
 
-    # ---------------------------------------------------------------- helpers
     def chance(self, p):
         return self.rng.random() < p
 
     def note(self, path, reason):
         self.notes.append((path, reason))
 
+    def rshape(self, index):
+        return self.rt.shape(index) if self.rt is not None else None
+
     def body_timestamp_format(self):
         return {"json": "unixtimestamp", "rest-json": "unixtimestamp", "smithy-rpc-v2-cbor": "unixtimestamp"}.get(
             self.protocol, "iso8601")
 
     # ---------------------------------------------------------------- top level
-    def top(self, shape, op_http_uri=""):
-        """A value for an operation's input or output structure (None when there is no shape)."""
+    def top(self, shape, op_http_uri="", rindex=None, method="POST", no_body=False):
+        """A value for an operation's input or output structure (None when there is no shape).
+
+        no_body: the response has no body (HTTP 204/304): only header and status members travel.
+        A member bound to Content-Length is HTTP framing, not a free value: left out of inputs
+        (botocore sends the body's length, which N9 then compares), and in outputs equal to the
+        payload's length (any value for HEAD, whose response has no body)."""
         if shape is None:
             return None
         greedy = set()
@@ -95,54 +141,98 @@ class Generator:
             name = part.split("}")[0]
             if name.endswith("+"):
                 greedy.add(name[:-1])
-        return self.structure(shape, "", depth=0, stack=(), top=True, greedy=greedy)
+        self.no_body = no_body and self.protocol in ("rest-json", "rest-xml")
+        out = self.structure(shape, self.rshape(rindex), "", depth=0, stack=(), top=True, greedy=greedy)
+        if self.protocol in ("rest-json", "rest-xml"):
+            payload = shape.serialization.get("payload")
+            for name, m in shape.members.items():
+                if m.serialization.get("location") == "header" and \
+                        m.serialization.get("name", "").lower() == "content-length" and name in out:
+                    if self.direction == "input":
+                        del out[name]
+                    elif method != "HEAD":
+                        body = out.get(payload) if payload else None
+                        if isinstance(body, (bytes, str)) and shape.members[payload].type_name in ("blob", "string"):
+                            out[name] = len(body.encode() if isinstance(body, str) else body)
+                        else:
+                            del out[name]
+        return out
 
     # ---------------------------------------------------------------- shapes
-    def value(self, shape, path, ctx, depth, stack):
+    def _empty_is_absent(self, m, ctx):
+        """Whether an empty value of member m cannot be told from no value on the wire: then a
+        required member must not be empty (ec2Query: empty lists/maps/structures send nothing;
+        awsQuery: empty maps/structures; REST: empty lists/maps in headers or the query string)."""
+        t = m.type_name
+        if self.direction != "input" or t not in ("list", "map", "structure") or m.metadata.get("document"):
+            return False
+        if self.protocol == "ec2":
+            return True
+        if self.protocol == "query":
+            return t in ("map", "structure")
+        if self.protocol == "rest-xml" and t in ("list", "map") and m.serialization.get("flattened"):
+            return True
+        if ctx in ("header", "headerlist", "query", "querymap", "prefixheaders"):
+            return t in ("list", "map")
+        return False
+
+    def value(self, shape, rs, path, ctx, depth, stack, nonempty=False):
         self.budget -= 1
         t = shape.type_name
         if t == "structure":
             if shape.metadata.get("document"):
                 return self.document(depth)
-            return self.structure(shape, path, depth, stack)
+            return self.structure(shape, rs, path, depth, stack, nonempty=nonempty)
         if t == "list":
-            return self.list(shape, path, ctx, depth, stack)
+            return self.list(shape, rs, path, ctx, depth, stack, nonempty=nonempty)
         if t == "map":
-            return self.map(shape, path, ctx, depth, stack)
+            return self.map(shape, rs, path, ctx, depth, stack, nonempty=nonempty)
+        c = Constraints(shape, rs)
         if t == "string":
             if shape.serialization.get("jsonvalue") and ctx in ("header",):
                 obj = self.document(depth, top_object=True)
                 return JsonText(obj) if self.direction == "output" else obj
-            return self.string(shape, path, ctx)
+            if c.rtype in RIME_NUMERIC:  # botocore says string, the Smithy model a number (N10)
+                return NumText(self.integer(c, "integer" if c.rtype in ("byte", "short", "integer", "int_enum")
+                                            else "long"))
+            if c.rtype == "boolean":
+                return NumText(self.chance(0.5))
+            return self.string(c, path, ctx)
         if t in ("integer", "long", "short", "byte"):
-            return self.integer(shape, t)
+            return self.integer(c, t)
         if t in ("float", "double"):
-            return self.float(shape, ctx)
+            return self.float(c, ctx)
         if t == "boolean":
             return self.chance(0.5)
         if t == "blob":
-            return self.blob(shape, ctx)
+            return self.blob(c, ctx)
         if t == "timestamp":
             return self.timestamp(shape, ctx)
         raise Skip(f"unknown shape type {t}")
 
-    def structure(self, shape, path, depth, stack, top=False, greedy=()):
-        if shape.name in stack and stack.count(shape.name) >= 1 and depth > 2:
-            recursive = True
-        else:
-            recursive = False
+    def structure(self, shape, rs, path, depth, stack, top=False, greedy=(), nonempty=False):
+        recursive = shape.name in stack and depth > 2
         stack = stack + (shape.name,)
-        required = set(shape.required_members)
         members = shape.members
-        allowed = self.allowed.get(shape.name) if self.allowed is not None else None
+        rmembers = {m.get("name"): m for m in rs.get("members", [])} if rs else None
+        required = set(shape.required_members)
+        if rmembers is not None:
+            required |= {n for n, m in rmembers.items() if "required" in m.get("flags", ())}
         out = {}
-        is_union = bool(shape.metadata.get("union"))
+        is_union = bool(shape.metadata.get("union")) or bool(rs and rs.get("type") == "union")
         names = list(members)
+        usable = {}
+        for n in names:
+            ok, why = self._member_usable(members[n], n, rmembers, top)
+            usable[n] = ok
+            if not ok:
+                if n in required and not is_union:
+                    raise Skip(f"{path + '.' if path else ''}{n}: required but {why}")
+                self.note(f"{path + '.' if path else ''}{n}", why)
+        names = [n for n in names if usable[n]]
         if is_union:
-            candidates = [n for n in names if self._member_usable(members[n], n, allowed, top)[0]]
-            # prefer members that do not recurse into a shape on the stack
-            flat = [n for n in candidates if members[n].name not in stack]
-            pool = flat or candidates
+            flat = [n for n in names if members[n].name not in stack]  # prefer non-recursive members
+            pool = flat or names
             if not pool:
                 raise Skip(f"{path or '<top>'}: union without a usable member")
             names = [self.rng.choice(pool)]
@@ -157,55 +247,102 @@ class Generator:
             p_opt = 0.0
         if recursive or self.budget <= 0:
             p_opt = 0.0
+        if nonempty and not is_union and not (required & set(names)) and names:
+            scalar = [n for n in names if members[n].type_name not in ("structure", "list", "map")]
+            required = {self.rng.choice(scalar or names)}
         for name in names:
             m = members[name]
             mpath = f"{path}.{name}" if path else name
-            usable, why = self._member_usable(m, name, allowed, top)
-            if not usable:
-                if name in required:
-                    raise Skip(f"{mpath}: required but {why}")
-                if why:
-                    self.note(mpath, why)
-                continue
-            if name not in required and not self.chance(p_opt):
-                continue
             ctx = self._member_context(m, name, top, greedy)
+            if top and getattr(self, "no_body", False) and ctx == "body":
+                if name in required:
+                    raise Skip(f"{mpath}: required body member in a response without a body")
+                self.note(mpath, "response without a body (HTTP 204/304)")
+                continue
+            if name not in required and not (ctx == "status" and self.direction == "output") \
+                    and not self.chance(p_opt):
+                continue
+            if name in self.overrides and self.overrides[name] is None:
+                if name in required:
+                    raise Skip(f"{mpath}: required but never generated")
+                continue
+            mrs = self.rshape(rmembers[name].get("target")) if rmembers else None
+            ne = self._empty_is_absent(m, ctx) and (name in required or depth > 0 or self.protocol in ("ec2", "query"))
             try:
                 if name in self.overrides and m.type_name == "string":
                     out[name] = regexgen.generate(self.overrides[name], self.rng)
                 elif ctx == "status":
                     out[name] = self.rng.choice([200, 201, 202])
                 elif ctx == "prefixheaders":
-                    out[name] = self.header_map(m, mpath)
+                    out[name] = self.header_map(m, mrs, mpath, ne)
                 elif ctx == "querymap":
-                    out[name] = self.query_map(m, mpath, depth, stack)
+                    out[name] = self.query_map(m, mrs, mpath, depth, stack, ne)
                 else:
-                    out[name] = self.value(m, mpath, ctx, depth + 1, stack)
+                    out[name] = self.value(m, mrs, mpath, ctx, depth + 1, stack, nonempty=ne)
             except Skip as e:
                 if name in required or is_union:
                     raise
                 self.note(mpath, str(e))
-                continue
         return out
 
-    def _member_usable(self, m, name, allowed, top):
-        if allowed is not None and name not in allowed:
-            return False, "member unknown to rime's model (botocore-only)"
-        if m.serialization.get("eventstream") or (m.type_name == "structure" and m.serialization.get("eventstream")):
+    def _member_usable(self, m, name, rmembers, top=False):
+        if rmembers is not None and name not in rmembers:
+            return False, "model difference: member only in botocore's model"
+        if m.serialization.get("eventstream") or m.metadata.get("eventstream"):
             return False, "event stream"
-        if getattr(m, "metadata", {}).get("eventstream"):
-            return False, "event stream"
-        if top and m.serialization.get("location") in ("uri", "querystring", "header", "headers") \
-                and self.protocol not in ("rest-json", "rest-xml"):
-            return True, ""
+        if rmembers is not None:
+            why = self.model_difference(m, name, rmembers[name], top)
+            if why:
+                return False, "model difference: " + why
         return True, ""
 
+    BOTO_LOCATIONS = {"uri": "label", "querystring": "query", "header": "header", "headers": "prefix_headers",
+                      "statusCode": "status_code"}
+
+    def model_difference(self, m, name, rm, top):
+        """How botocore's and rime's models put member m on the wire differently, or "". Such a
+        member is not generated: the two models disagree, not the two implementations."""
+        rest = self.protocol in ("rest-json", "rest-xml")
+        if top and rest:
+            bloc = self.BOTO_LOCATIONS.get(m.serialization.get("location"), "body")
+            if bloc == "query" and m.type_name == "map":
+                bloc = "query_params"
+            rloc = rm.get("location", "body")
+            if rloc == "payload":
+                rloc = "body"
+            if bloc != rloc:
+                return f"{name} is bound to {bloc} in botocore, to {rloc} in rime's model"
+            if bloc == "label":
+                return ""  # label names differ freely (botocore renames them); positions are compared per operation
+            if bloc in ("query", "header", "prefix_headers"):
+                bn = m.serialization.get("name", name)
+                rn = rm.get("location_name") or name
+                if (bn.lower() != rn.lower()) if bloc in ("header", "prefix_headers") else bn != rn:
+                    return f"{name} is {bloc} {bn!r} in botocore, {rn!r} in rime's model"
+                return ""
+        if self.protocol in ("query", "rest-xml"):
+            bn = m.serialization.get("name", name)
+            rn = rm.get("xml_name") or name
+            bflat = bool(m.type_name in ("list", "map") and m.serialization.get("flattened"))
+            rflat = "xml_flattened" in rm.get("flags", ())
+            if bflat != rflat:
+                return f"{name} is {'' if bflat else 'not '}flattened in botocore, {'' if rflat else 'not '}in rime's"
+            if m.type_name == "list" and bflat:
+                # botocore names a flattened list's elements after the list member's name
+                bn = m.member.serialization.get("name", bn)
+            if bn != rn:
+                return f"{name} is <{bn}> in botocore, <{rn}> in rime's model"
+        if self.protocol == "rest-json" and not (top and m.serialization.get("location")):
+            bn = m.serialization.get("name", name)
+            rn = rm.get("json_name") or name
+            if bn != rn:
+                return f"{name} is JSON key {bn!r} in botocore, {rn!r} in rime's model"
+        return ""
+
     def _member_context(self, m, name, top, greedy):
-        if not top:
+        if not top or self.protocol not in ("rest-json", "rest-xml"):
             return "body"
         loc = m.serialization.get("location")
-        if self.protocol not in ("rest-json", "rest-xml"):
-            return "body"
         if loc == "uri":
             return "greedy" if m.serialization.get("name", name) in greedy else "label"
         if loc == "querystring":
@@ -218,62 +355,75 @@ class Generator:
             return "status"
         return "body"
 
-    def _count(self, shape, cap=2):
-        lo = int(shape.metadata.get("min", 0) or 0)
-        hi = shape.metadata.get("max")
+    def _count(self, c, cap=2, nonempty=False):
+        lo = int(c.min or 0)
+        if nonempty:
+            lo = max(lo, 1)
+        hi = c.max
         top = max(lo, min(cap, hi if hi is not None else cap))
         if self.budget <= 0:
             top = lo
         return self.rng.randint(lo, top)
 
-    def list(self, shape, path, ctx, depth, stack):
-        n = self._count(shape)
+    @staticmethod
+    def _child(rs, i):
+        ms = rs.get("members", []) if rs else []
+        return ms[i].get("target") if len(ms) > i else None
+
+    def list(self, shape, rs, path, ctx, depth, stack, nonempty=False):
+        c = Constraints(shape, rs)
+        n = self._count(c, nonempty=nonempty)
         member_ctx = ctx
         if ctx == "headerlist":
             member_ctx = "headerlist" if self.direction == "output" else "header"
-        if ctx == "query":
-            member_ctx = "query"
+        mrs = self.rshape(self._child(rs, 0))
         out = []
+        item_nonempty = self._empty_is_absent(shape.member, "body")  # an empty item would vanish
         for i in range(n):
             for _attempt in range(8):
-                v = self.value(shape.member, f"{path}[{i}]", member_ctx, depth + 1, stack)
+                v = self.value(shape.member, mrs, f"{path}[{i}]", member_ctx, depth + 1, stack, nonempty=item_nonempty)
                 if v not in out:  # @uniqueItems is common and botocore does not know it
                     break
             else:
-                if i >= int(shape.metadata.get("min", 0) or 0):
+                if i >= int(c.min or 0):
                     break
             out.append(v)
         return out
 
-    def map(self, shape, path, ctx, depth, stack):
-        n = self._count(shape)
+    def map(self, shape, rs, path, ctx, depth, stack, nonempty=False):
+        c = Constraints(shape, rs)
+        n = self._count(c, nonempty=nonempty)
+        krs, vrs = self.rshape(self._child(rs, 0)), self.rshape(self._child(rs, 1))
         out = {}
-        for i in range(n * 3):
+        for _ in range(n * 3):
             if len(out) >= n:
                 break
-            k = self.value(shape.key, f"{path}{{key}}", "body", depth + 1, stack)
+            k = self.value(shape.key, krs, f"{path}{{key}}", "body", depth + 1, stack)
             if k in out:
                 continue
-            out[k] = self.value(shape.value, f"{path}{{{k}}}", ctx if ctx != "body" else "body", depth + 1, stack)
+            out[k] = self.value(shape.value, vrs, f"{path}{{{k}}}", ctx, depth + 1, stack,
+                                nonempty=self._empty_is_absent(shape.value, "body"))
         return out
 
-    def header_map(self, m, path):
+    def header_map(self, m, rs, path, nonempty=False):
         """@httpPrefixHeaders: keys are header-name suffixes, values header strings."""
-        n = self._count(m)
+        n = self._count(Constraints(m, rs), nonempty=nonempty)
+        vrs = self.rshape(self._child(rs, 1))
         out = {}
         for _ in range(n):
             k = self.plain_string(self.rng.randint(1, 8), "hkey").lower()
-            v = self.value(m.value, f"{path}{{{k}}}", "header", 1, ())
-            out[k] = v
+            out[k] = self.value(m.value, vrs, f"{path}{{{k}}}", "header", 1, ())
         return out
 
-    def query_map(self, m, path, depth, stack):
+    def query_map(self, m, rs, path, depth, stack, nonempty=False):
         """@httpQueryParams: each entry is a query parameter of its own."""
-        n = self._count(m)
+        n = self._count(Constraints(m, rs), nonempty=nonempty)
+        vrs = self.rshape(self._child(rs, 1))
         out = {}
         for _ in range(n):
             k = "qp" + self.plain_string(self.rng.randint(1, 6), "qkey")
-            out[k] = self.value(m.value, f"{path}{{{k}}}", "query", depth + 1, stack)
+            # a key whose value is an empty list puts nothing in the query string
+            out[k] = self.value(m.value, vrs, f"{path}{{{k}}}", "query", depth + 1, stack, nonempty=True)
         return out
 
     def document(self, depth, top_object=False):
@@ -298,7 +448,9 @@ class Generator:
             return leaf()
         if top_object:
             return {self.plain_string(self.rng.randint(1, 6), "qkey"): node(1) for _ in range(self.rng.randint(0, 3))}
-        return node(0)
+        v = node(0)
+        # a document that is JSON null is no value at all in the JSON protocols
+        return v if v is not None else self.rng.randint(0, 9)
 
     # ---------------------------------------------------------------- scalars
     def plain_string(self, n, ctx):
@@ -311,35 +463,37 @@ class Generator:
                 chars.append(self.rng.choice(extra))
         return "".join(chars)
 
-    def string(self, shape, path, ctx):
-        enum = shape.enum
-        if enum:
-            usable = [e for e in enum if _ok_for_context(e, ctx)]
+    def string(self, c, path, ctx):
+        if c.enum:
+            # some models list enum values their own pattern rejects: keep the ones it accepts
+            usable = [e for e in c.enum if _ok_for_context(e, ctx) and regexgen.matches(c.pattern, e) is not False] \
+                if c.pattern else [e for e in c.enum if _ok_for_context(e, ctx)]
             if not usable:
                 raise Skip("no enum value fits a " + ctx)
             return self.rng.choice(usable)
-        lo = int(shape.metadata.get("min", 0) or 0)
-        hi = shape.metadata.get("max")
+        lo = int(c.min or 0)
+        hi = c.max
         if ctx in ("label", "greedy", "header", "headerlist", "hkey", "qkey"):
             lo = max(lo, 1)  # an empty label or header is not a value on the wire
-        pattern = shape.metadata.get("pattern")
-        if pattern:
+        if hi is not None and hi < lo:
+            raise Skip(f"length {lo}..{hi} cannot hold a {ctx} value")
+        if c.pattern:
             avoid = "" if ctx == "body" else "\n\t"
             try:
-                return regexgen.generate(pattern, self.rng, lo, hi, accept=lambda s: _ok_for_context(s, ctx),
+                return regexgen.generate(c.pattern, self.rng, lo, hi, accept=lambda s: _ok_for_context(s, ctx),
                                          avoid=avoid)
             except regexgen.Unsupported as e:
-                c = regexgen.canned(pattern, lo, hi, accept=lambda s: _ok_for_context(s, ctx))
-                if c is not None:
-                    return c
+                v = regexgen.canned(c.pattern, lo, hi, accept=lambda s: _ok_for_context(s, ctx))
+                if v is not None:
+                    return v
                 # A conservative value: letters and digits only, checked against the pattern when
                 # Python can read it.
                 for _ in range(20):
                     s = self.plain_string(self._len(lo, hi), "none")
-                    ok = regexgen.matches(pattern, s)
+                    ok = regexgen.matches(c.pattern, s)
                     if ok or ok is None:
                         return s
-                raise Skip(f"pattern {pattern!r}: {e}")
+                raise Skip(f"pattern {c.pattern!r}: {e}")
         for _ in range(20):
             s = self.plain_string(self._len(lo, hi), ctx)
             if _ok_for_context(s, ctx):
@@ -350,34 +504,33 @@ class Generator:
         top = lo + 12
         if hi is not None:
             top = min(top, hi)
-        if lo == 0 and self.rng.random() < 0.9:
+        if lo == 0 and top >= 1 and self.rng.random() < 0.9:
             lo = 1  # empty strings now and then only
         return self.rng.randint(lo, max(lo, top))
 
-    def integer(self, shape, t):
-        lo = shape.metadata.get("min")
-        hi = shape.metadata.get("max")
+    def integer(self, c, t):
+        if c.int_enum:
+            return self.rng.choice(c.int_enum)
         limit = 2**31 - 1 if t == "integer" else 2**63 - 1
-        lo = -limit - 1 if lo is None else int(lo)
-        hi = limit if hi is None else int(hi)
+        lo = -limit - 1 if c.min is None else max(int(math.ceil(c.min)), -limit - 1)
+        hi = limit if c.max is None else min(int(math.floor(c.max)), limit)
+        if lo > hi:
+            raise Skip(f"empty range {lo}..{hi}")
         r = self.rng.random()
         if r < 0.15 and t == "long" and hi >= 2**53 + 1 >= lo:
             return 2**53 + 1  # not representable as a double: a number that must stay an integer
         if r < 0.3:
-            cands = [v for v in (0, 1, -1, hi, lo) if lo <= v <= hi]
-            return self.rng.choice(cands)
+            return self.rng.choice([v for v in (0, 1, -1, hi, lo) if lo <= v <= hi])
         a, b = max(lo, 0), min(hi, 1000)
         if a > b:
             a, b = lo, min(hi, lo + 1000)
         return self.rng.randint(a, b)
 
-    def float(self, shape, ctx):
-        lo = shape.metadata.get("min")
-        hi = shape.metadata.get("max")
-        if lo is None and hi is None and self.chance(0.06) and ctx == "body":
+    def float(self, c, ctx):
+        if c.min is None and c.max is None and self.chance(0.06) and ctx == "body":
             return self.rng.choice([math.inf, -math.inf, math.nan])
-        lo = -1e6 if lo is None else float(lo)
-        hi = 1e6 if hi is None else float(hi)
+        lo = -1e6 if c.min is None else float(c.min)
+        hi = 1e6 if c.max is None else float(c.max)
         # dyadic values: exact in float32 and double, so precision is not what is compared
         for _ in range(20):
             v = self.rng.randint(-8000, 8000) / 8.0
@@ -388,9 +541,9 @@ class Generator:
                 return float(v)
         return 0.0
 
-    def blob(self, shape, ctx):
-        lo = int(shape.metadata.get("min", 0) or 0)
-        hi = shape.metadata.get("max")
+    def blob(self, c, ctx):
+        lo = int(c.min or 0)
+        hi = c.max
         if ctx in HEADER_CONTEXTS or ctx in ("label", "greedy", "query"):
             lo = max(lo, 1)
         n = self._len(lo, hi) if hi is None or hi >= lo else lo
@@ -407,7 +560,9 @@ class Generator:
             else:
                 fmt = self.body_timestamp_format()
         millis = 0
-        if self.direction == "output":
+        if ctx in HEADER_CONTEXTS:
+            pass  # botocore sends header timestamps in whole seconds whatever their format
+        elif self.direction == "output":
             if fmt != "rfc822" and self.chance(0.5):
                 millis = self.rng.randint(1, 999)
         elif fmt == "iso8601" and self.chance(0.5):

@@ -9,7 +9,8 @@ subprocess runs a whole batch of calls, so each client costs one interpreter sta
 Each recorded call is {"ok": True, "result": <response dict>} or, for a service error,
 {"ok": False, "kind": "ClientError", "code", "message", "status", "type"} (any other exception:
 "kind" is its class, e.g. a parse or connection error), plus "sent": what the client put on the wire
-(method, path, protocol-revealing headers) so a test can say which protocol it exercised.
+(method, URL, protocol-revealing headers, SigV4 credential scope, start of the body) so a test can
+say which protocol it exercised, and "received": status, protocol headers and start of the reply.
 
 The CLIs are run one command per process (`run_aws`); `run_many` runs a batch of them in parallel.
 """
@@ -145,7 +146,7 @@ ENDPOINT = sys.argv[1]
 OUT = {"boto3": boto3.__version__, "botocore": botocore.__version__, "calls": {}}
 _SENT = []
 _WIRE_HEADERS = ("content-type", "x-amz-target", "smithy-protocol", "accept", "x-amz-security-token",
-                 "x-amz-query-mode", "x-amzn-query-mode")
+                 "x-amzn-query-mode")
 
 def _before_send(request, **kw):
     hdrs = {}
@@ -231,9 +232,8 @@ sys.stdout.write("\n@@RIME-JSON@@" + json.dumps(OUT, default=_default) + "\n")
 def run_boto(flavour, endpoint, body, timeout=90):
     """Runs `body` (Python using client()/call()) under boto3 `flavour`; returns OUT as a dict."""
     py, versions = boto_python(flavour)
-    indented = "\n".join("    " + line for line in body.strip("\n").splitlines())
-    script = (PRELUDE + "\ntry:\n" + indented + "\nexcept Exception:\n"
-              "    OUT['script_error'] = traceback.format_exc()\n" + EPILOGUE)
+    script = (PRELUDE + f"\n_BODY = {body!r}\ntry:\n    exec(compile(_BODY, '<e2e batch>', 'exec'), globals())\n"
+              "except Exception:\n    OUT['script_error'] = traceback.format_exc()\n" + EPILOGUE)
     try:
         proc = subprocess.run([py, "-", endpoint], input=script, capture_output=True, text=True, timeout=timeout,
                               env=client_env(), cwd="/")

@@ -335,6 +335,7 @@ def runs(srv, p):
 
 
 CLIENTS = ["boto3-old", "boto3-new", "cli-v1", "cli-v2"]
+BOTO3 = ["boto3-old", "boto3-new"]
 # The CLIs run a subset (see cli_jobs_wave1). Some calls they cannot make at all: their botocore
 # checks minimum lengths and ranges itself, with no switch to turn that off (ar_duration_899 etc.).
 CLI_LABELS = set(cli_jobs_wave1(params())) | set(CLI_WAVE2)
@@ -396,7 +397,7 @@ def test_caller_identity_default_account(runs, client):
     _, rec = outcome(runs, client, "caller_default")
     res = ok(rec, "GetCallerIdentity")
     assert res["Account"] == DEFAULT_ACCOUNT
-    assert res["Arn"].startswith(f"arn:aws:") and f"::{DEFAULT_ACCOUNT}:" in res["Arn"], res
+    assert res["Arn"].startswith("arn:aws:") and f"::{DEFAULT_ACCOUNT}:" in res["Arn"], res
     assert res["UserId"], res
 
 
@@ -430,6 +431,29 @@ def test_assumed_role_credentials_are_the_role(runs, client):
     res = ok(rec, "GetCallerIdentity with the role's credentials")
     assumed = run["calls"]["assume_role"]["result"]["AssumedRoleUser"]
     assert res == {**res, "Account": ROLE_ACCOUNT, "Arn": ASSUMED_ARN, "UserId": assumed["AssumedRoleId"]}
+
+
+def test_assumed_role_calls_land_in_the_role_account(rime):
+    """A call signed with assumed-role credentials is scoped to the role's account (admin state shows it)."""
+    import boto3  # Debian's boto3 1.26, in process: this test needs its own fresh server
+    from conftest import RIME_BIN, get_state
+
+    server = rime(binary=RIME_BIN)
+    account = "222233334444"
+
+    def sts(**creds):
+        return boto3.session.Session().client(
+            "sts", endpoint_url=server.url, region_name="eu-west-1",
+            aws_access_key_id=creds.get("key", "test"), aws_secret_access_key=creds.get("secret", "test"),
+            aws_session_token=creds.get("token"))
+
+    c = sts().assume_role(RoleArn=f"arn:aws:iam::{account}:role/lander", RoleSessionName="first")["Credentials"]
+    role = sts(key=c["AccessKeyId"], secret=c["SecretAccessKey"], token=c["SessionToken"])
+    chained = role.assume_role(RoleArn=f"arn:aws:iam::{account}:role/lander", RoleSessionName="second")
+    assert chained["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{account}:assumed-role/lander/second"
+    assert role.get_caller_identity()["Account"] == account
+    scopes = get_state(server, service="sts")["services"].get("sts", {})
+    assert "eu-west-1" in scopes.get(account, {}), json.dumps(scopes)[:2000]
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -511,6 +535,16 @@ def test_assume_role_with_web_identity(runs, client):
     res2 = ok(rec, "GetCallerIdentity with web-identity credentials")
     assert (res2["Account"], res2["Arn"], res2["UserId"]) == (
         ROLE_ACCOUNT, res["AssumedRoleUser"]["Arn"], res["AssumedRoleUser"]["AssumedRoleId"])
+
+
+@pytest.mark.parametrize("client", BOTO3)
+def test_web_identity_and_saml_are_sent_unsigned(runs, client):
+    """These two calls reach rime without SigV4 (the SDKs send them unauthenticated), so only the
+    form body (Action=AssumeRoleWith...&Version=2011-06-15) can route them to STS."""
+    run = runs(client)
+    for label in ("web_identity", "saml"):
+        sent = run["calls"][label]["sent"][-1]
+        assert sent["credential"] is None and "Action=AssumeRoleWith" in (sent["body"] or ""), sent
 
 
 @pytest.mark.parametrize("client", CLIENTS)
