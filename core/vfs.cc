@@ -101,6 +101,40 @@ bool write_file_atomic(const std::string& path, std::string_view data) {
   return ok;
 }
 
+std::vector<std::string> write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> failed;
+  std::vector<std::pair<std::string, std::string>> staged;  // (tmp, final)
+  int sync_fd = -1;
+  for (const auto& [path, data] : files) {
+    std::string tmp = path + ".tmp." + random_hex(8);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && write_all(fd, data.data(), data.size());
+    if (fd >= 0) ok = (close(fd) == 0) && ok;
+    if (!ok) {
+      unlink(tmp.c_str());
+      failed.push_back(path);
+      continue;
+    }
+    staged.emplace_back(std::move(tmp), path);
+  }
+  if (staged.empty()) return failed;
+  // One syncfs makes every staged file durable before any rename exposes it; the second makes
+  // the renames durable. N files cost two syncs instead of N fsyncs.
+  sync_fd = ::open(fs::path(staged.front().second).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (sync_fd >= 0) syncfs(sync_fd);
+  for (auto& [tmp, path] : staged) {
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      unlink(tmp.c_str());
+      failed.push_back(path);
+    }
+  }
+  if (sync_fd >= 0) {
+    syncfs(sync_fd);
+    close(sync_fd);
+  }
+  return failed;
+}
+
 bool MemVfs::put(std::string_view key, std::string_view data) {
   auto blob = std::make_shared<const std::string>(data);
   BlobMeta meta{data.size(), epoch_millis(now())};

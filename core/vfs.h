@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/body.h"
@@ -93,6 +94,10 @@ class FsVfs final : public Vfs {
 /// Writes a file so that a crash leaves the old content or the new, never a mix: temporary
 /// file, fsync, rename, fsync of the directory.
 bool write_file_atomic(const std::string& path, std::string_view data);
+
+/// Writes several files with the guarantee of write_file_atomic for each, syncing once for all:
+/// temporary files, syncfs, renames, syncfs. Returns the paths that could not be written.
+std::vector<std::string> write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files);
 
 /// Lowercase hex SHA-256 of `data` (OpenSSL).
 std::string sha256_hex(std::string_view data);

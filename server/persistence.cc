@@ -113,10 +113,15 @@ int Persistence::flush() {
     }
   }
   int changes = 0;
+  std::vector<std::pair<std::string, std::string>> files;
   for (auto& item : pending) {
     std::error_code ec;
     fs::create_directories(fs::path(item.path).parent_path(), ec);
-    if (!write_file_atomic(item.path, item.json)) {
+    files.emplace_back(item.path, std::move(item.json));
+  }
+  std::vector<std::string> failed = write_files_atomic(files);
+  for (auto& item : pending) {
+    if (std::find(failed.begin(), failed.end(), item.path) != failed.end()) {
       log::error("could not write " + item.path);
       continue;
     }

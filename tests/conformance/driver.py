@@ -82,6 +82,12 @@ MEMBER_PATTERNS = {
     # None: never generated. ChecksumMode=ENABLED makes botocore verify the random output's
     # checksum headers against the body, which they are not.
     ("s3", "ChecksumMode"): None,
+    # botocore computes these for cross-region copies after serialising (inject_presigned_url_ec2)
+    ("ec2", "PresignedUrl"): None,
+    ("ec2", "DestinationRegion"): None,
+    # multi-region endpoint ids turn into host names (and SigV4a) in the endpoint rules
+    ("sesv2", "EndpointId"): None,
+    ("events", "EndpointId"): None,
     ("cloudfront-keyvaluestore", "KvsARN"): r"^arn:aws:cloudfront::123456789012:key-value-store/[a-z0-9]{8}-[a-z0-9]{4}$",
 }
 
@@ -404,12 +410,20 @@ class ServiceRunner:
             bm, rm_ = om.http.get("method", "POST"), rt.ops[op].get("http_method", "POST")
             if (bu.rstrip("/"), bm) != (ru.rstrip("/"), rm_):
                 return self.result(op, "skipped", reason=f"model difference: {bm} {bu} in botocore, {rm_} {ru} in rime's model")
+        if rt is not None and rt.op_shape(op, "input") is None and om.input_shape is not None \
+                and om.input_shape.members:
+            if om.input_shape.required_members:
+                return self.result(op, "skipped", reason="model difference: input only in botocore's model")
+            params = {}  # nothing rime's model could parse
+        else:
+            params = None
         gin = shapegen.Generator(random.Random(seed_for(*seed_base, "input")), self.protocol, "input", rt=rt,
                                  overrides=self.overrides())
         try:
-            params = gin.top(om.input_shape, om.http.get("requestUri", ""),
-                             rt.op_shape(op, "input") if rt else None,
-                             method=om.http.get("method", "POST")) if om.input_shape is not None else {}
+            if params is None:
+                params = gin.top(om.input_shape, om.http.get("requestUri", ""),
+                                 rt.op_shape(op, "input") if rt else None,
+                                 method=om.http.get("method", "POST")) if om.input_shape is not None else {}
         except (shapegen.Skip, RecursionError) as e:
             return self.result(op, "skipped", reason=f"input not generated: {e}")
         params = params or {}
@@ -474,6 +488,7 @@ class ServiceRunner:
         if echo_err is not None or echo_in is None:
             body = body_text(raw["body"], self.protocol)
             what = f"rime rejected the request: {echo_err}" if echo_err is not None else "no echo from rime"
+            others = (getattr(self.args, "ambiguous", None) or {}).get(self.name, {}).get(op)
             names = {n.lower() for n in (om.input_shape.members if om.input_shape else ())}
             strangers = sorted({m.group(1) for m in re.finditer(r"at '([A-Za-z0-9_]+)", raw["body"].decode(
                 "utf-8", "replace"))} - {n for n in names} - {n.lower() for n in names})
@@ -483,7 +498,11 @@ class ServiceRunner:
             if h.get("x-rime-echo-service") and h["x-rime-echo-service"] != self.name:
                 what += f" (answered by service {h['x-rime-echo-service']})"
             diffs.append({"direction": "input", "path": "<request>", "expected": "parsed input",
-                          "got": f"HTTP {raw['status']} {body}", "note": what})
+                          "got": f"HTTP {raw['status']} {body}", "note": what,
+                          "detail": body_text(raw["body"], self.protocol, 3000)})
+            if others:
+                return self.result(op, "ambiguous", reason=f"same route as {', '.join(others)} (no Host to tell them apart)",
+                                   diffs=diffs, wire=self.wire_summary())
             return self.result(op, "disagreed", diffs=diffs, wire=self.wire_summary())
         if echo_op != op:
             diffs.append({"direction": "input", "path": "<operation>", "expected": op, "got": echo_op,
@@ -516,6 +535,11 @@ class ServiceRunner:
                 cmp.compare(compare.plain(out_value), parsed, om.output_shape, top=True)
                 diffs += [dict(d, direction="output") for d in cmp.diffs]
         status = "disagreed" if diffs else "agreed"
+        others = (getattr(self.args, "ambiguous", None) or {}).get(self.name, {}).get(op)
+        if diffs and others:
+            # rime may well have answered as the other service: not a protocol difference
+            return self.result(op, "ambiguous", reason=f"same route as {', '.join(others)} (no Host to tell them apart)",
+                               diffs=diffs, wire=self.wire_summary())
         return self.result(op, status, diffs=diffs, output=out_status, output_skip=out_skip,
                            wire=self.wire_summary() if diffs else None)
 
@@ -647,6 +671,58 @@ def build_tasks(args):
     return tasks
 
 
+def ambiguity_index(models_dir, runtime_models, names):
+    """{service: {operation: [other services]}}: operations whose request a server cannot tell
+    from another service's without the Host (a client given endpoint_url=http://127.0.0.1 sends
+    none): same signing name and the same route. A route is, for REST protocols, the method and
+    URI template (labels unnamed, query literals kept); for awsJson, the X-Amz-Target; for
+    awsQuery, Action and Version. Uses rime's runtime models (what rime routes by)."""
+    if not runtime_models:
+        return {}
+    manifest = json.loads((Path(models_dir) / "manifest.json").read_text())
+    groups = collections.defaultdict(list)
+    for e in manifest:
+        groups[("sig", e.get("signingName"))].append(e)
+        if e.get("jsonTargetPrefix"):
+            groups[("target", e["jsonTargetPrefix"])].append(e)
+    index = collections.defaultdict(lambda: collections.defaultdict(set))
+    cache = {}
+
+    def routes(e):
+        if e["name"] not in cache:
+            p = Path(runtime_models) / f"{e['name']}.json"
+            out = {}
+            if p.is_file():
+                doc = json.loads(p.read_text())
+                protos = set(e.get("protocols") or [])
+                for o in doc.get("operations", []):
+                    if protos & {"aws.protocols#restJson1", "aws.protocols#restXml"}:
+                        uri = re.sub(r"\{[^}]*\}", "{}", o.get("http_uri", ""))
+                        out[o["name"]] = ("rest", o.get("http_method"), uri)
+                    elif protos & {"aws.protocols#awsQuery", "aws.protocols#ec2Query"}:
+                        out[o["name"]] = ("query", e.get("apiVersion"), o["name"])
+                    else:
+                        out[o["name"]] = ("json", e.get("jsonTargetPrefix"), o["name"])
+            cache[e["name"]] = out
+        return cache[e["name"]]
+    for (kind, _key), members in groups.items():
+        if len(members) < 2 or not any(m["name"] in names for m in members):
+            continue
+        by_route = collections.defaultdict(set)
+        for e in members:
+            for op, route in routes(e).items():
+                if kind == "target" and route[0] != "json":
+                    continue
+                by_route[route].add((e["name"], op))
+        for route, owners in by_route.items():
+            services = {s for s, _ in owners}
+            if len(services) < 2:
+                continue
+            for s, op in owners:
+                index[s][op] |= services - {s}
+    return {s: {op: sorted(v) for op, v in ops.items()} for s, ops in index.items()}
+
+
 # One process runs several services; its botocore data loader (and so the parsed endpoint and
 # partition files) is shared by the sessions it creates.
 _WORKER = {}
@@ -704,6 +780,7 @@ def main(argv=None):
         ap.error("--endpoint is required unless --offline")
     t0 = time.monotonic()
     tasks = build_tasks(args)
+    args.ambiguous = ambiguity_index(args.models, args.runtime_models, {e["name"] for e, _ in tasks})
     results = []
     if args.jobs <= 0:
         _init_worker(args)
@@ -724,9 +801,9 @@ def main(argv=None):
 def diff_kind(d):
     """A short class name for a difference, to summarise many of them."""
     note = d.get("note", "")
-    got = d.get("got", "")
+    got = d.get("detail") or d.get("got", "")
     if "regular expression pattern" in got:
-        if "p{" in got:
+        if re.search(r"\\[pP]\{", got):
             return f"{d['direction']}: rejected by a @pattern with \\p{{...}}"
         if "\\A" in got or "\\z" in got:
             return f"{d['direction']}: rejected by a @pattern with \\A or \\z"
@@ -751,12 +828,15 @@ def report(results, args, elapsed):
             skip_reasons[r["protocol"]][r["reason"].split(":")[0]] += 1
             continue
         c["tried"] += 1
+        if st == "ambiguous":
+            c["ambiguous"] += 1
+            continue
         if st == "error":
             c["error"] += 1
             errors.append(r)
             continue
         if r.get("output") == "skipped":
-            c["output skipped"] += 1
+            c["out-skipped"] += 1
         if st == "agreed":
             c["agreed"] += 1
             continue
@@ -773,14 +853,14 @@ def report(results, args, elapsed):
         else:
             c["known"] += 1
             listed[r["protocol"]].append(r)
-    cols = ["tried", "agreed", "disagreed", "known", "unlisted", "error", "skipped", "output skipped"]
+    cols = ["tried", "agreed", "disagreed", "known", "unlisted", "ambiguous", "error", "skipped", "out-skipped"]
     lines = []
-    lines.append(f"{'protocol':<20}" + "".join(f"{c:>15}" for c in cols))
+    lines.append(f"{'protocol':<20}" + "".join(f"{c:>12}" for c in cols))
     total = collections.Counter()
     for p, c in table.items():
-        lines.append(f"{p:<20}" + "".join(f"{c[k]:>15}" for k in cols))
+        lines.append(f"{p:<20}" + "".join(f"{c[k]:>12}" for k in cols))
         total.update(c)
-    lines.append(f"{'total':<20}" + "".join(f"{total[k]:>15}" for k in cols))
+    lines.append(f"{'total':<20}" + "".join(f"{total[k]:>12}" for k in cols))
     print("\n".join(lines))
     print(f"({elapsed:.1f}s, {'offline' if args.offline else args.endpoint})")
     for p, reasons in skip_reasons.items():

@@ -238,7 +238,7 @@ class Generator:
             names = [self.rng.choice(pool)]
             required = set(names)
         if depth == 0:
-            p_opt = 0.7
+            p_opt = 0.8
         elif depth <= 2:
             p_opt = 0.45
         elif depth <= 4:
@@ -399,7 +399,8 @@ class Generator:
             if len(out) >= n:
                 break
             k = self.value(shape.key, krs, f"{path}{{key}}", "body", depth + 1, stack)
-            if k in out:
+            if k in out or (isinstance(k, str) and k.startswith("$") and len(out) == 0 and n == 1):
+                # a map whose only key starts with "$" reads as a tag in rime's tagged JSON (ECHO.md)
                 continue
             out[k] = self.value(shape.value, vrs, f"{path}{{{k}}}", ctx, depth + 1, stack,
                                 nonempty=self._empty_is_absent(shape.value, "body"))
