@@ -21,6 +21,13 @@
 
 namespace rime::proto {
 
+/// In a response, bindings that only exist for requests (query, labels) do not apply, so
+/// Smithy serialises those members in the body like unbound ones.
+inline bool in_output_body(Location location) {
+  return location == Location::kBody || location == Location::kQuery || location == Location::kQueryParams ||
+         location == Location::kLabel || location == Location::kHostLabel;
+}
+
 /// A URI label bound by a matched template, percent-decoded.
 struct PathLabel {
   std::string_view name;  // the label name in the template ("Key" for "{Key+}")

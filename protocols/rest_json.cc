@@ -347,7 +347,7 @@ class JsonOutput {
 
   void write_members(const Shape& shape, const Value& v, bool body_only, int depth) {
     for (const Member& m : shape.members) {
-      if (body_only && m.location != Location::kBody) continue;
+      if (body_only && !in_output_body(m.location)) continue;
       const Value* e = v.find(m.name);
       if (!e || e->is_null()) continue;
       std::string_view key = wire_name(m);

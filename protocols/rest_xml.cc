@@ -258,13 +258,13 @@ class XmlOutput {
   void write_members(const Shape& shape, const Value& v, XMLElement* el, bool body_only, int depth) {
     if (!v.is_object() || depth > kMaxDepth) return;
     for (const Member& m : shape.members) {
-      if (!m.xml_attribute() || (body_only && m.location != Location::kBody)) continue;
+      if (!m.xml_attribute() || (body_only && !in_output_body(m.location))) continue;
       const Value* e = v.find(m.name);
       if (!e || e->is_null()) continue;
       el->SetAttribute(std::string(wire_name(m)).c_str(), scalar_text(&m, model_.shape(m.target), *e).c_str());
     }
     for (const Member& m : shape.members) {
-      if (m.xml_attribute() || (body_only && m.location != Location::kBody)) continue;
+      if (m.xml_attribute() || (body_only && !in_output_body(m.location))) continue;
       const Value* e = v.find(m.name);
       if (!e || e->is_null()) continue;
       const Shape& target = model_.shape(m.target);

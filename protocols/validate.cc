@@ -21,7 +21,15 @@ const std::regex* compiled(std::string_view pattern) {
   auto it = cache.find(pattern);
   if (it != cache.end()) return it->second.get();
   std::unique_ptr<std::regex> re;
-  try {
+  // ECMAScript regexes read \p{L} inside [...] as plain letters and \A, \z as literals, and
+  // match bytes, not code points: such patterns would reject valid input, so they go unchecked.
+  bool expressible = pattern.find("\\p{") == std::string_view::npos &&
+                     pattern.find("\\P{") == std::string_view::npos &&
+                     pattern.find("\\A") == std::string_view::npos &&
+                     pattern.find("\\z") == std::string_view::npos &&
+                     pattern.find("\\Z") == std::string_view::npos &&
+                     pattern.find("\\u") == std::string_view::npos;
+  if (expressible) try {
     re = std::make_unique<std::regex>(std::string(pattern), std::regex::ECMAScript | std::regex::optimize);
   } catch (const std::regex_error&) {
   }

@@ -418,7 +418,7 @@ class ServiceRunner:
         else:
             params = None
         gin = shapegen.Generator(random.Random(seed_for(*seed_base, "input")), self.protocol, "input", rt=rt,
-                                 overrides=self.overrides())
+                                 overrides=self.overrides(), avoid_patterns=self.args.avoid_patterns)
         try:
             if params is None:
                 params = gin.top(om.input_shape, om.http.get("requestUri", ""),
@@ -775,6 +775,8 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="worker processes (0: in-process)")
     ap.add_argument("--salt", default="", help="changes every seed (explore other random values)")
     ap.add_argument("--show", type=int, default=20, help="disagreements printed per protocol")
+    ap.add_argument("--avoid-patterns", help="exploration: leave out optional strings whose @pattern matches this "
+                                             "regex (to see past a known pattern problem)")
     args = ap.parse_args(argv)
     if not args.offline and not args.endpoint:
         ap.error("--endpoint is required unless --offline")

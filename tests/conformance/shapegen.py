@@ -21,6 +21,7 @@ jsonvalue trait in a header is a JsonText (rime is given JSON text, botocore ret
 """
 import datetime
 import math
+import re
 import string
 
 import regexgen
@@ -104,7 +105,8 @@ class Generator:
     """Generates one value tree. `protocol` is botocore's protocol name; `direction` is
     "input" or "output"; `rt` is rime's RuntimeModel (or None)."""
 
-    def __init__(self, rng, protocol, direction, rt=None, budget=400, overrides=None):
+    def __init__(self, rng, protocol, direction, rt=None, budget=400, overrides=None, avoid_patterns=None):
+        self.avoid_patterns = re.compile(avoid_patterns) if avoid_patterns else None
         self.rng = rng
         self.protocol = protocol
         self.direction = direction
@@ -478,6 +480,8 @@ class Generator:
             lo = max(lo, 1)  # an empty label or header is not a value on the wire
         if hi is not None and hi < lo:
             raise Skip(f"length {lo}..{hi} cannot hold a {ctx} value")
+        if c.pattern and self.avoid_patterns is not None and self.avoid_patterns.search(c.pattern):
+            raise Skip(f"pattern {c.pattern!r} avoided (--avoid-patterns)")
         if c.pattern:
             avoid = "" if ctx == "body" else "\n\t"
             try:
