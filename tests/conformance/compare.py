@@ -29,17 +29,24 @@ N7 awsJson output: botocore's JSON parser returns the strings "NaN", "Infinity",
    wire forms of the special values the output asked for.
 N8 botocore-only additions to parsed output are dropped: ResponseMetadata (request id, HTTP data)
    and S3's ExpiresString (the raw Expires header, added by a before-parse customisation).
+N9 input members that botocore adds *after* serialising (flexible checksums, Content-MD5, the
+   HTTP layer's Content-Length) are not in the captured parameters; rime's value for such a member
+   is compared with what the raw wire request carried for it (converted to the member's type).
+N10 botocore's model types a few members as strings where the Smithy model has a number or a
+   boolean (CloudFront's and Route 53's MaxItems), or the other way round (S3's PartNumberMarker):
+   the generator sends the text of a valid number, and the number is compared with that text.
 N11 output: a member bound to the status code, Content-Type or Content-Length that the output
    leaves unset still reads back (every HTTP response has a status; a body has a media type and
    a length).
 N12 output: a prefix-headers map with the empty prefix collects every response header; only the
    headers the output asked for are compared.
-N10 botocore's model types a few members as strings where the Smithy model has a number or a
-   boolean (CloudFront's and Route 53's MaxItems): the generator sends the text of a valid number,
-   and rime's number is compared with that text.
-N9 input members that botocore adds *after* serialising (flexible checksums, Content-MD5, presigned
-   URLs for cross-region copies) are not in the captured parameters; rime's value for such a member
-   is compared with what the raw wire request carried for it.
+
+Not normalised but avoided by the generator (shapegen.py) because no AWS protocol can carry them
+losslessly: header values with leading/trailing blanks or non-ASCII, commas or quotes in header
+list items of outputs (botocore splits them), "." / ".." label segments, empty labels, bare CR in
+XML text, sub-second timestamps where botocore truncates (epoch seconds, headers, HTTP dates),
+empty containers where the protocol sends nothing for them but the member is required, a map
+whose only key starts with "$" (it would read as a tag in ECHO.md's tagged JSON).
 """
 import base64
 import datetime

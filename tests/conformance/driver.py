@@ -1,27 +1,44 @@
 #!/usr/bin/env python3
 """Client-driven conformance: botocore is the oracle for rime's protocol layer.
 
-For every operation of every service in the AWS models that botocore also knows:
+For every operation of every service in the AWS models that botocore also knows (manifest sdkId =
+botocore metadata.serviceId):
 
-* input: a deterministic pseudo-random valid input (shapegen, seeded by service, protocol and
-  operation) goes through botocore's own pipeline (parameter validation on, customisations,
-  serialisation, signing) and is sent to a rime-test-server running echo services
-  (RIME_TEST_ECHO_MODELS, see ECHO.md). rime answers with header x-rime-echo-input: the input it
-  parsed, as tagged JSON. That is compared with the parameters botocore serialised (captured at
-  the serializer, i.e. after botocore's own parameter customisations).
+* input: a deterministic pseudo-random valid input (shapegen.py, seeded by service, protocol,
+  operation and --salt) goes through botocore's own pipeline (parameter validation on,
+  customisations, serialisation, signing) and is sent to a rime-test-server running echo services
+  (RIME_TEST_ECHO_MODELS, see ECHO.md). rime answers with x-rime-echo-input: the input it parsed,
+  as tagged JSON. That is compared (compare.py) with the parameters botocore serialised, captured
+  at the serializer, i.e. after botocore's own parameter customisations (idempotency tokens,
+  SSE-C key encoding, S3 EncodingType, Route 53 id stripping ...).
 * output: the request also carries x-rime-echo-output: a random valid output for the operation,
-  which rime serialises as the response; botocore's parse of it (captured at response-received,
-  before after-call customisations) is compared with that output.
+  which rime serialises as the response; botocore's parse of it, captured at response-received
+  (before after-call customisations such as IAM's policy URL-decoding), is compared with it.
 
-Services whose botocore model lists several protocols (e.g. rpcv2Cbor and awsJson1_0) are run
-once per protocol botocore can speak, the preferred one first, so every protocol a client may
-send is covered.
+The HTTP exchange happens in a before-send hook (urllib3, to the --endpoint whatever host botocore
+computed) so that raw headers and bodies are at hand even when botocore cannot parse a response.
+Clients use endpoint_url=--endpoint, us-east-1, dummy SigV4 credentials, no retries, no host
+prefixes, checksums only where required.
 
-Per protocol, operations are tried / agreed / disagreed / skipped (with the reason). Any
-disagreement not listed in known_differences.txt ("service operation direction reason", service
-being the manifest name; operation and direction may be *) makes the run fail (exit 1).
+With --runtime-models (gen_runtime_models.py output) values are valid for rime's model too
+(members, required sets, unions, constraints, patterns, enums); where botocore 1.43's model and
+rime's put a member on the wire differently, the member is not generated ("model differences" in
+the report), and an operation whose route differs is skipped. Operations that share their route
+(and signing name) with another service's cannot be told apart without a Host: their
+disagreements count as "ambiguous", not as failures.
 
-Usage: python3 driver.py --endpoint http://127.0.0.1:PORT [--report FILE] [--services a,b]
+Services whose botocore model lists several protocols (rpcv2Cbor / awsJson / awsQuery) are run
+once per protocol botocore can speak and the manifest says clients send, so the CBOR and the
+query variants are covered too.
+
+Per protocol: operations tried / agreed / disagreed (known: listed in known_differences.txt,
+unlisted) / ambiguous / error (the driver or botocore could not produce a request) / skipped (with
+the reason), and out-skipped (input compared, output not). Exit status 1 on any unlisted
+disagreement or error. --report FILE writes every non-agreeing operation with its differences and
+the wire exchange.
+
+Usage: python3 driver.py --endpoint http://127.0.0.1:PORT --runtime-models DIR [--report FILE]
+           [--services a,b] [--ops REGEX] [--protocols json,...] [--salt S] [--jobs N]
        python3 driver.py --offline   (generate + validate + serialise only, nothing is sent)
 """
 import argparse
@@ -36,7 +53,6 @@ import os
 import random
 import re
 import sys
-import threading
 import time
 import traceback
 import urllib.parse
@@ -309,8 +325,10 @@ class ServiceRunner:
         )
         endpoint = self.args.endpoint or "http://127.0.0.1:9"
         md = session.get_service_data(self.bname)["metadata"]
-        if md.get("signatureVersion") == "bearer":
-            # no SigV4 credential scope to route by: name the service in the host instead
+        if md.get("signatureVersion") in ("bearer", "v2"):
+            # a service that never signs with SigV4 has no credential scope to route by: name it in
+            # the host (rime's routing rule 4). Unsigned operations of SigV4 services get no such
+            # help: clients send those to the plain endpoint_url too.
             u = urllib.parse.urlsplit(endpoint)
             endpoint = f"{u.scheme}://{md.get('endpointPrefix', self.bname)}.{REGION}.localhost:{u.port}"
         client = session.create_client(self.bname, region_name=REGION, endpoint_url=endpoint,
@@ -347,7 +365,7 @@ class ServiceRunner:
             headers.setdefault("Host", u.netloc)
         try:
             r = self.http.urlopen(request.method, target, body=body, headers=headers, retries=False,
-                                  redirect=False, preload_content=True, timeout=urllib3.Timeout(30))
+                                  redirect=False, preload_content=True, timeout=urllib3.Timeout(connect=5, read=15))
         except Exception as e:  # noqa: BLE001
             self.ctx["http_error"] = f"{type(e).__name__}: {e}"
             raise
@@ -430,6 +448,7 @@ class ServiceRunner:
         # ---- output
         out_value = None
         out_skip = ""
+        gout_last = None
         if om.has_event_stream_output:
             out_skip = "event-stream output"
         elif om.output_shape is not None and rt is not None and rt.op_shape(op, "output") is None:
@@ -439,6 +458,7 @@ class ServiceRunner:
             for attempt in range(4):
                 gout = shapegen.Generator(random.Random(seed_for(*seed_base, "output", str(attempt))), self.protocol,
                                           "output", rt=rt, budget=400 >> attempt, overrides=self.overrides())
+                gout_last = gout
                 code = rt.ops[op].get("http_code") if rt else om.http.get("responseCode")
                 try:
                     out_value = gout.top(om.output_shape, "", rt.op_shape(op, "output") if rt else None,
@@ -534,6 +554,8 @@ class ServiceRunner:
                 cmp = compare.Comparer(self.protocol, "output")
                 cmp.compare(compare.plain(out_value), parsed, om.output_shape, top=True)
                 diffs += [dict(d, direction="output") for d in cmp.diffs]
+        notes = sorted({f"{d}: {why}" for d, g in (("input", gin), ("output", gout_last)) if g is not None
+                        for _p, why in g.notes if why.startswith("model difference")})
         status = "disagreed" if diffs else "agreed"
         others = (getattr(self.args, "ambiguous", None) or {}).get(self.name, {}).get(op)
         if diffs and others:
@@ -541,7 +563,7 @@ class ServiceRunner:
             return self.result(op, "ambiguous", reason=f"same route as {', '.join(others)} (no Host to tell them apart)",
                                diffs=diffs, wire=self.wire_summary())
         return self.result(op, status, diffs=diffs, output=out_status, output_skip=out_skip,
-                           wire=self.wire_summary() if diffs else None)
+                           wire=self.wire_summary() if diffs else None, model_differences=notes)
 
     def overrides(self):
         return {m: p for (s, m), p in MEMBER_PATTERNS.items() if s == self.bname}
@@ -885,6 +907,11 @@ def report(results, args, elapsed):
         print(f"\n== {len(errors)} driver errors (generator or botocore), first {args.show}:")
         for r in errors[:args.show]:
             print(f"  {r['protocol']} {r['service']} {r['operation']}: {r['reason'][:300]}")
+    model_diffs = collections.Counter(n for r in results for n in r.get("model_differences") or ())
+    if model_diffs:
+        print(f"\nmodel differences (members not generated, botocore's and rime's models disagree): "
+              f"{len(model_diffs)} distinct, in {sum(1 for r in results if r.get('model_differences'))} operations "
+              f"(all in the report)")
     stale = [k for k in known if not k["used"]]
     for k in stale:
         print(f"note: known difference on line {k['line']} matched nothing: {k['service']} {k['operation']} "
@@ -895,6 +922,8 @@ def report(results, args, elapsed):
                "table": {p: dict(c) for p, c in table.items()},
                "skip_reasons": {p: dict(c) for p, c in skip_reasons.items()},
                "results": [r for r in results if r["status"] != "agreed"],
+               "model_differences": sorted({f"{r['service']} {r['operation']} {n}" for r in results
+                                            for n in r.get("model_differences") or ()}),
                "agreed": sorted(f"{r['protocol']} {r['service']} {r['operation']}" for r in results
                                 if r["status"] == "agreed")}
         Path(args.report).write_text(json.dumps(doc, indent=1, default=str))

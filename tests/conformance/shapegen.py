@@ -312,13 +312,20 @@ class Generator:
             rloc = rm.get("location", "body")
             if rloc == "payload":
                 rloc = "body"
+            # bindings that mean nothing in this direction (Smithy: @httpLabel/@httpQuery/
+            # @httpQueryParams only bind inputs, @httpResponseCode only outputs): the body
+            if self.direction == "output" and rloc in ("label", "query", "query_params"):
+                rloc = "body"
+            if self.direction == "input" and rloc == "status_code":
+                rloc = "body"
             if bloc != rloc:
                 return f"{name} is bound to {bloc} in botocore, to {rloc} in rime's model"
             if bloc == "label":
                 return ""  # label names differ freely (botocore renames them); positions are compared per operation
             if bloc in ("query", "header", "prefix_headers"):
                 bn = m.serialization.get("name", name)
-                rn = rm.get("location_name") or name
+                # an absent location_name is "" (model.h's default): only a prefix can be empty
+                rn = rm.get("location_name", "") if bloc == "prefix_headers" else (rm.get("location_name") or name)
                 if (bn.lower() != rn.lower()) if bloc in ("header", "prefix_headers") else bn != rn:
                     return f"{name} is {bloc} {bn!r} in botocore, {rn!r} in rime's model"
                 return ""
@@ -345,6 +352,8 @@ class Generator:
         if not top or self.protocol not in ("rest-json", "rest-xml"):
             return "body"
         loc = m.serialization.get("location")
+        if self.direction == "output" and loc in ("uri", "querystring"):
+            return "body"
         if loc == "uri":
             return "greedy" if m.serialization.get("name", name) in greedy else "label"
         if loc == "querystring":
