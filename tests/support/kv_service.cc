@@ -58,15 +58,17 @@ class KvService final : public StatefulService {
     }
     if (request.method == "GET" && key.empty()) {
       ctx.operation = "List";
-      std::string body = "{\"keys\":[";
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      w.Key("keys");
+      w.StartArray();
       state_.read(ctx.scope, [&](const KvState& s) {
-        bool first = true;
-        for (auto& [k, _] : s.sizes) {
-          body += (first ? "\"" : ",\"") + k + "\"";
-          first = false;
-        }
+        for (auto& [k, _] : s.sizes) w.String(k.data(), static_cast<rapidjson::SizeType>(k.size()));
       });
-      return (void)responder.send(Response::json(200, body + "]}"));
+      w.EndArray();
+      w.EndObject();
+      return (void)responder.send(Response::json(200, std::string(buf.GetString(), buf.GetSize())));
     }
     if (request.method == "GET" || request.method == "HEAD") {
       ctx.operation = "Get";
