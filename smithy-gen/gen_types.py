@@ -193,27 +193,7 @@ def header(view: ServiceShapes, top: str) -> str:
     if uses_unit:
         out.append('#include "services/common/result.h"')
     out.append("")
-    if uses_unit:
-        # In namespace rime so that argument-dependent lookup finds it from std::optional's
-        # operator==; guarded because every service's types header may carry it.
-        out += ["#ifndef RIME_GENERATED_UNIT_EQUALITY",
-                "#define RIME_GENERATED_UNIT_EQUALITY",
-                "namespace rime {",
-                "// rime::Unit (result.h) has no operator==; union variants of type Unit need one for",
-                "// the structs' defaulted ==. A template, so that an operator== added to Unit wins.",
-                "template <class U>",
-                "  requires std::same_as<U, Unit>",
-                "constexpr bool operator==(const U&, const U&) { return true; }",
-                "}  // namespace rime",
-                "#endif", ""]
     out += [f"namespace rime::{ns} {{", ""]
-    if uses_boxed:
-        out += ["// rime::Boxed (boxed.h) has no operator==; the structs' defaulted == needs one. A",
-                "// template, so that an operator== added to Boxed wins.",
-                "template <class T>",
-                "bool operator==(const ::rime::Boxed<T>& a, const ::rime::Boxed<T>& b) {",
-                "  return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);",
-                "}", ""]
     for row in view.structs:
         out.append(f"struct {view.struct_name(row.shape.id)};")
     out.append("")
@@ -241,8 +221,6 @@ def header(view: ServiceShapes, top: str) -> str:
         out.append(f"void from_value(const ::rime::proto::Value& v, {name}& out);")
         out.append(f"::rime::proto::Value to_value(const {name}& x);")
     out += ["", f"}}  // namespace rime::{ns}", ""]
-    if uses_unit:
-        out.insert(out.index("#include <cstdint>"), "#include <concepts>")
     return "\n".join(out)
 
 

@@ -12,19 +12,6 @@
 
 #include "protocols/codecs.h"
 
-// The model tables below use designated initializers and leave the rest zero, as intended.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
-namespace rime::proto {
-#ifdef RIME_QUERY_TEST_STANDALONE
-// The model library's lookup, for building this test alone before protocols/model.cc exists.
-const Operation* ServiceModel::find_operation(std::string_view name) const {
-  for (const Operation& op : operations)
-    if (op.name == name) return &op;
-  return nullptr;
-}
-#endif
-}  // namespace rime::proto
 
 namespace {
 
