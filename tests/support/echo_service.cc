@@ -27,10 +27,8 @@ class EchoService final : public MockService {
 
   const RoutingInfo& routing() const override { return routing_; }
 
-  bool matches_http_binding(const Request& request) const override {
-    proto::Protocol protocol = proto::detect_protocol(service_, request);
-    return !proto::identify_operation(protocol, service_, request).empty();
-  }
+  // The same check as stubs and implemented services: echoes must route as the daemon does.
+  bool matches_http_binding(const Request& request) const override { return fits_request(service_, request); }
 
   void handle(Request& request, RequestContext& ctx, Responder responder) override {
     proto::Protocol protocol = proto::detect_protocol(service_, request);
