@@ -35,6 +35,8 @@ struct RequestContext {
   /// and reads error codes from x-amzn-query-error (CloudWatch over JSON, SQS).
   bool query_mode = false;
   std::chrono::steady_clock::time_point started;
+  std::string host;  // Host (or :authority) as the client sent it, for URLs we hand back
+  bool tls = false;  // the request came over TLS: URLs we hand back use https
 
   const std::string& account() const { return scope.account; }
   const std::string& region() const { return scope.region; }

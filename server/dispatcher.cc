@@ -77,6 +77,8 @@ Dispatcher::Dispatcher(const ServiceRegistry& registry, Admin& admin, Defaults d
 void Dispatcher::dispatch(Request request, std::shared_ptr<ResponseSink> sink) {
   auto ctx = std::make_shared<RequestContext>(
       make_request_context(request.headers, request.query, defaults_, resolver_));
+  ctx->host = std::string(request.host());
+  ctx->tls = request.tls;
   auto logged = std::make_shared<LoggingSink>(std::move(sink), ctx, request.method, request.path);
   if (is_admin_path(request.path)) {
     ctx->service = "admin";

@@ -11,7 +11,9 @@
 #include "server/health_probe.h"
 #include "server/listener.h"
 #include "server/log.h"
+#include "server/outbound_http.h"
 #include "server/persistence.h"
+#include "server/timers.h"
 
 namespace rime {
 
@@ -27,6 +29,7 @@ struct Server::Impl {
   std::unique_ptr<net::ssl::context> tls;
   std::unique_ptr<net::Context> net_ctx;
   std::vector<std::unique_ptr<net::asio::io_context>> iocs;  // one per thread
+  std::shared_ptr<net::AsioScheduler> scheduler;             // services' timers, on iocs
   std::vector<net::asio::executor_work_guard<net::asio::io_context::executor_type>> work;
   std::shared_ptr<net::Listener> listener;
   std::vector<std::thread> threads;
@@ -55,6 +58,19 @@ void Server::start() {
   if (o.data_dir.empty()) env.vfs = std::make_shared<MemVfs>();
   else env.vfs = std::make_shared<FsVfs>(Persistence::blob_dir(o.data_dir));
   s.vfs = env.vfs;
+
+  int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<net::asio::io_context*> iocs;
+  for (int i = 0; i < threads; ++i) {
+    // Concurrency hint 1: each io_context is run by one thread only.
+    s.iocs.push_back(std::make_unique<net::asio::io_context>(1));
+    iocs.push_back(s.iocs.back().get());
+  }
+  // Services get timers and outbound HTTP on the same threads that serve requests.
+  s.scheduler = std::make_shared<net::AsioScheduler>(iocs);
+  env.scheduler = s.scheduler;
+  env.http = std::make_shared<net::AsioHttpClient>(iocs);
+  env.find_service = [registry = &s.registry](std::string_view name) { return registry->find(name); };
   if (s.register_services) s.register_services(s.registry, env);
   s.admin = std::make_unique<Admin>(s.registry, o.admin_token);
   s.dispatcher = std::make_unique<Dispatcher>(s.registry, *s.admin, env.defaults);
@@ -68,13 +84,6 @@ void Server::start() {
   if (!o.tls_cert.empty()) s.tls = net::make_tls_context(o.tls_cert, o.tls_key);
   s.net_ctx = std::make_unique<net::Context>(net::Context{s.options, *s.dispatcher, s.tracker, s.tls.get()});
 
-  int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<net::asio::io_context*> iocs;
-  for (int i = 0; i < threads; ++i) {
-    // Concurrency hint 1: each io_context is run by one thread only.
-    s.iocs.push_back(std::make_unique<net::asio::io_context>(1));
-    iocs.push_back(s.iocs.back().get());
-  }
   boost::system::error_code ec;
   auto address = net::asio::ip::make_address(o.host, ec);
   if (ec) {
@@ -124,6 +133,7 @@ void Server::stop() {
   for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  if (s.scheduler) s.scheduler->shutdown();
   if (s.persistence) s.persistence->stop();
   {
     std::lock_guard lock(s.state_mutex);

@@ -1,0 +1,66 @@
+// ManualScheduler: a Scheduler whose time only moves when a test says so, for deterministic
+// unit tests of timers (visibility timeouts, long polls, retries).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "core/scheduler.h"
+
+namespace rime::test {
+
+class ManualScheduler final : public Scheduler {
+ public:
+  TimerId after(std::chrono::milliseconds delay, std::function<void()> fn) override {
+    std::lock_guard lock(mutex_);
+    TimerId id = ++next_id_;
+    timers_.emplace(id, Timer{now_ + delay, std::move(fn)});
+    return id;
+  }
+  bool cancel(TimerId id) override {
+    std::lock_guard lock(mutex_);
+    return timers_.erase(id) > 0;
+  }
+  /// Moves time forward and runs, in due order, every timer due by then.
+  void advance(std::chrono::milliseconds by) {
+    std::chrono::milliseconds until;
+    {
+      std::lock_guard lock(mutex_);
+      until = now_ + by;
+    }
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::lock_guard lock(mutex_);
+        auto due = timers_.end();
+        for (auto it = timers_.begin(); it != timers_.end(); ++it)
+          if (it->second.due <= until && (due == timers_.end() || it->second.due < due->second.due)) due = it;
+        if (due == timers_.end()) {
+          now_ = until;
+          return;
+        }
+        now_ = due->second.due;
+        fn = std::move(due->second.fn);
+        timers_.erase(due);
+      }
+      fn();
+    }
+  }
+  std::size_t pending() const {
+    std::lock_guard lock(mutex_);
+    return timers_.size();
+  }
+
+ private:
+  struct Timer {
+    std::chrono::milliseconds due;
+    std::function<void()> fn;
+  };
+  mutable std::mutex mutex_;
+  std::chrono::milliseconds now_{0};
+  TimerId next_id_ = 0;
+  std::map<TimerId, Timer> timers_;
+};
+
+}  // namespace rime::test
