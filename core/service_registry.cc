@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "core/uri.h"
 
@@ -68,6 +69,10 @@ bool better(const MockService* a, const MockService* b) {
   return a->routing().priority > b->routing().priority;
 }
 
+// A request that fits by X-Amz-Target or Action= names its operation outright: no URI template
+// is more specific.
+constexpr std::uint64_t kNamedOperation = std::numeric_limits<std::uint64_t>::max();
+
 }  // namespace
 
 Router::Router(const ServiceRegistry& registry) {
@@ -79,28 +84,75 @@ Router::Router(const ServiceRegistry& registry) {
     if (!info.endpoint_prefix.empty()) by_endpoint_prefix_[lowercase(info.endpoint_prefix)].push_back(svc);
     if (!info.api_version.empty()) by_api_version_[info.api_version].push_back(svc);
     if (!svc->host_patterns().empty()) with_host_patterns_.push_back(svc);
+    by_name_[info.name] = svc;
     if (info.name == "s3") s3_ = svc;
   }
+  ranker_ = registry.http_binding_ranker();
+}
+
+std::optional<std::uint64_t> Router::fit(const MockService* svc, const Request& request) const {
+  if (ranker_)
+    if (std::optional<std::uint64_t> rank = ranker_->rank(svc->name(), request))
+      return *rank > 0 ? rank : std::nullopt;
+  return svc->matches_http_binding(request) ? std::optional(kNamedOperation) : std::nullopt;
+}
+
+MockService* Router::closest_fit(const std::vector<MockService*>& candidates, const Request& request) const {
+  MockService* best = nullptr;
+  std::uint64_t best_rank = 0;
+  for (MockService* svc : candidates) {
+    std::optional<std::uint64_t> rank = fit(svc, request);
+    if (!rank) continue;
+    if (!best || *rank > best_rank || (*rank == best_rank && better(svc, best))) {
+      best = svc;
+      best_rank = *rank;
+    }
+  }
+  return best;
+}
+
+MockService* Router::literal_path_claimant(const Request& request, std::span<MockService* const> except) const {
+  if (!ranker_) return nullptr;
+  MockService* best = nullptr;
+  std::uint64_t best_rank = 0;
+  for (const BindingClaim& claim : ranker_->literal_path_claims(request, except)) {
+    auto it = by_name_.find(std::string(claim.service));
+    if (it == by_name_.end()) continue;
+    MockService* svc = it->second;
+    if (!best || claim.rank > best_rank || (claim.rank == best_rank && better(svc, best))) {
+      best = svc;
+      best_rank = claim.rank;
+    }
+  }
+  return best;
 }
 
 MockService* Router::pick(const std::vector<MockService*>& candidates, const Request& request,
                           std::string_view host) const {
   if (candidates.empty()) return nullptr;
+  if (candidates.size() > 1) {
+    // The host names one of them (timestream query vs ingest share a target prefix).
+    for (MockService* svc : candidates)
+      if (host_starts_with_prefix(host, svc->routing().endpoint_prefix)) {
+        bool unique = true;
+        for (MockService* other : candidates)
+          if (other != svc && other->routing().endpoint_prefix == svc->routing().endpoint_prefix) unique = false;
+        if (unique) return svc;
+      }
+    // Then the request's method and path (or action) against each one's bindings: the closest
+    // fit wins (S3 Control's "/v20180820/bucket/{Name}" over S3's "/{Bucket}/{Key+}", an exact
+    // path over a trailing-slash one), ties go to the implemented service, then the larger API.
+    if (MockService* svc = closest_fit(candidates, request)) return svc;
+  }
+  // None of them knows the request: another service's literal path may (S3 Control's
+  // CreateBucket on an outpost is signed for s3-outposts, whose own paths start /S3Outposts/).
+  // The hash lookup comes first: a lone candidate is matched only when there is a rival.
+  if (ranker_ && ranker_->literal_path_shared(request, candidates) &&
+      (candidates.size() > 1 || !fit(candidates.front(), request)))
+    if (MockService* svc = literal_path_claimant(request, candidates)) return svc;
   if (candidates.size() == 1) return candidates.front();
-  // The host names one of them (timestream query vs ingest share a target prefix).
-  for (MockService* svc : candidates)
-    if (host_starts_with_prefix(host, svc->routing().endpoint_prefix)) {
-      bool unique = true;
-      for (MockService* other : candidates)
-        if (other != svc && other->routing().endpoint_prefix == svc->routing().endpoint_prefix) unique = false;
-      if (unique) return svc;
-    }
-  // Then the request's method and path (or action) against each one's bindings; among those
-  // that fit (or all, when none does), implemented first, then the larger API.
+  // Else the one that answers UnknownOperation: implemented first, then the larger API.
   MockService* best = nullptr;
-  for (MockService* svc : candidates)
-    if (svc->matches_http_binding(request) && (!best || better(svc, best))) best = svc;
-  if (best) return best;
   for (MockService* svc : candidates)
     if (!best || better(svc, best)) best = svc;
   return best;
@@ -155,7 +207,11 @@ Route Router::route(const Request& request, const RequestContext& ctx) const {
     if (it != by_endpoint_prefix_.end())
       if (MockService* svc = pick(it->second, request, host)) return {svc, RouteRule::kHostLabel};
   }
-  // 5. A REST request with no other clue is S3's, as on AWS.
+  // 5. A REST path that starts with a service's literal segment (the unsigned SSO and sign-in
+  //    calls: "POST /logout", "POST /token"). S3's templates all start with a {Bucket} label,
+  //    so path-style S3 requests never claim here.
+  if (MockService* svc = literal_path_claimant(request, {})) return {svc, RouteRule::kLiteralPath};
+  // 6. A REST request with no other clue is S3's, as on AWS.
   if (s3_) return {s3_, RouteRule::kS3Fallback};
   return {};
 }

@@ -7,6 +7,8 @@
 // input is AwsError::serialization(...)-style 400s, never exceptions.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <variant>
 
 #include "protocols/protocol.h"
@@ -44,6 +46,27 @@ ParseResult parse_rest_xml(const ServiceModel& model, const Request& request);
 Response serialize_rest_xml_output(const ServiceModel& model, const Operation& op, const Value& output,
                                    const RequestContext& ctx);
 Response serialize_rest_xml_error(const catalog::Service& service, const AwsError& error, const RequestContext& ctx);
+
+// Event-stream outputs (event_stream_output.cc): the stream member's value is a list of events,
+// each a union value naming one member of the @streaming union ({"Chunk": {"bytes": ..}}).
+struct EventStreamFormat {
+  std::string_view content_type;  // of structured payloads: "application/json", "text/xml"
+  /// A structure (an event's body members, an @eventPayload structure, an initial response) as
+  /// the protocol's document; `member` is what names it where the format wants a name (XML's
+  /// root element), null for an event's own shape.
+  std::function<std::string(const Member* member, ShapeIndex shape, const Value& value)> write_document;
+};
+/// The output member targeting an @streaming union, or nullptr.
+const Member* event_stream_member(const ServiceModel& model, const Shape& output);
+/// The events of `output`'s stream member as framed messages: `:event-type` the union member,
+/// @eventHeader members as typed headers, the @eventPayload member (blob, string or structure)
+/// or else the other members as a document for the payload; @error members as exceptions.
+std::string frame_event_stream(const ServiceModel& model, const Member& stream, const Value& output,
+                               const EventStreamFormat& format);
+/// RPC protocols' first message, `initial-response`: the output's other members as a document.
+std::string frame_initial_response(const Member& stream, const Value& output, const EventStreamFormat& format,
+                                   ShapeIndex output_shape);
+inline constexpr std::string_view kEventStreamContentType = "application/vnd.amazon.eventstream";
 
 /// REST: the operation whose @http method and URI template match (most specific first).
 /// Shared by rest_json.cc, rest_xml.cc and identify_operation for stubs.

@@ -97,11 +97,14 @@ struct MatchScore {
   std::array<std::uint8_t, kMaxScoredSegments> ranks{};
   std::size_t rank_count = 0;
   int query_literals = 0;
-  bool required_all = true;  // model-aware tie-break: every required header/query is present
+  // Model-aware tie-breaks (match_rest_model_operation only):
+  bool required_all = true;  // every required header/query is present
   int required_present = 0;
+  int foreign_params = 0;    // query keys the operation binds nowhere (fewer is better)
+  int optional_params = 0;   // query keys bound to the operation's optional @httpQuery members
 };
 
-// Lexicographic over (exact, segment ranks, query literals, required bindings).
+// Lexicographic over (exact, segment ranks, query literals, required bindings, query keys).
 bool better(const MatchScore& a, const MatchScore& b) {
   if (a.exact != b.exact) return a.exact;
   std::size_t n = std::min(a.rank_count, b.rank_count);
@@ -110,7 +113,20 @@ bool better(const MatchScore& a, const MatchScore& b) {
   if (a.rank_count != b.rank_count) return a.rank_count > b.rank_count;
   if (a.query_literals != b.query_literals) return a.query_literals > b.query_literals;
   if (a.required_all != b.required_all) return a.required_all;
-  return a.required_present > b.required_present;
+  if (a.required_present != b.required_present) return a.required_present > b.required_present;
+  if (a.foreign_params != b.foreign_params) return a.foreign_params < b.foreign_params;
+  return a.optional_params > b.optional_params;
+}
+
+// The template part of a score as one number that orders as better() does, so that matches in
+// different services compare (the router's rest_binding_rank). Bit 40: exact; bits 8-39: the
+// segment kinds, first segment highest, 2 bits each (kind + 1; 0 past the end, so a longer
+// template with the same prefix ranks higher); bits 0-7: query literals.
+std::uint64_t template_rank(const MatchScore& s) {
+  std::uint64_t rank = s.exact ? 1 : 0;
+  for (std::size_t i = 0; i < kMaxScoredSegments; ++i)
+    rank = (rank << 2) | (i < s.rank_count ? static_cast<std::uint64_t>(s.ranks[i]) + 1 : 0);
+  return (rank << 8) | static_cast<std::uint64_t>(std::min(s.query_literals, 255));
 }
 
 bool literal_matches(std::string_view raw_segment, std::string_view literal) {
@@ -198,6 +214,46 @@ bool match_template(std::string_view method, std::string_view uri, const Request
   return true;
 }
 
+// Is `key` one of the literals after '?' in a URI template ("?uploads", "?mode=import")?
+bool is_query_literal(std::string_view uri_template, std::string_view key) {
+  auto q = uri_template.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view literals = uri_template.substr(q + 1);
+  while (!literals.empty()) {
+    auto amp = literals.find('&');
+    std::string_view item = literals.substr(0, amp);
+    if (item.substr(0, item.find('=')) == key) return true;
+    literals = amp == std::string_view::npos ? std::string_view{} : literals.substr(amp + 1);
+  }
+  return false;
+}
+
+// Query keys against what an operation binds: S3's ListBuckets and ListDirectoryBuckets are both
+// "GET /" (their x-id literals are not sent); only the keys (max-buckets vs max-directory-buckets)
+// tell them apart. An operation with an @httpQueryParams map binds every key.
+void score_query_keys(const ServiceModel& model, const Operation& op, const QueryParams& params, MatchScore& s) {
+  for (const auto& [key, _] : params) {
+    if (key == "x-id" || is_query_literal(op.http_uri, key)) continue;
+    const Member* bound = nullptr;
+    if (op.input != kNoShape)
+      for (const Member& m : model.shape(op.input).members) {
+        if (m.location == Location::kQueryParams) return;
+        if (m.location == Location::kQuery && m.location_name == key) bound = &m;
+      }
+    if (!bound)
+      ++s.foreign_params;
+    else if (!bound->required())
+      ++s.optional_params;
+  }
+}
+
+// "Accept-Encoding: identity" is the HTTP client asking for no content coding (urllib3 and
+// others send it on every request), not a value for a member bound to that header (Neptune
+// Data's GetSparqlStream `encoding`, whose only value is gzip): the member stays absent.
+bool is_identity_coding(std::string_view header, std::string_view value) {
+  return iequals(header, "accept-encoding") && iequals(value, "identity");
+}
+
 bool has_header_or_param(const Member& m, const Request& request, const QueryParams& params) {
   if (m.location == Location::kHeader) return request.headers.contains(m.location_name);
   if (m.location == Location::kQuery) return find_param(params, m.location_name) != nullptr;
@@ -267,6 +323,18 @@ std::optional<PathLabels> match_uri_template(std::string_view uri_template, std:
   return labels;
 }
 
+std::optional<std::uint64_t> rest_binding_rank(std::span<const catalog::Operation> operations,
+                                               const Request& request) {
+  RequestView rv = make_request_view(request);
+  std::optional<std::uint64_t> best;
+  for (const auto& op : operations) {
+    MatchScore s;
+    if (op.http_uri.empty() || !match_template(op.http_method, op.http_uri, rv, &s, nullptr)) continue;
+    best = std::max(best.value_or(0), template_rank(s));
+  }
+  return best;
+}
+
 const catalog::Operation* match_rest_operation(std::span<const catalog::Operation> operations,
                                                 const Request& request) {
   RequestView rv = make_request_view(request);
@@ -299,6 +367,7 @@ std::optional<RestOperationMatch> match_rest_model_operation(const ServiceModel&
           s.required_all = false;
       }
     }
+    score_query_keys(model, op, rv.params, s);
     if (!best || better(s, best_score)) {
       best = &op;
       best_score = s;
@@ -333,8 +402,11 @@ bool has_body_members(const Shape& shape) {
   return false;
 }
 
-std::optional<AwsError> read_http_bindings(const ServiceModel& model, const Shape& input, const Request& request,
-                                           const PathLabels& labels, Value& out) {
+std::optional<AwsError> read_http_bindings(const ServiceModel& model, const RestOperationMatch& match,
+                                           const Request& request, Value& out) {
+  if (match.operation->input == kNoShape) return std::nullopt;
+  const Shape& input = model.shape(match.operation->input);
+  const PathLabels& labels = match.labels;
   std::optional<QueryParams> params;
   auto query = [&]() -> const QueryParams& {
     if (!params) params = rime::parse_query(request.query);
@@ -375,6 +447,7 @@ std::optional<AwsError> read_http_bindings(const ServiceModel& model, const Shap
           }
           if (any) out.set(std::string(m.name), std::move(list));
         } else if (const std::string* text = request.headers.find(m.location_name)) {
+          if (is_identity_coding(m.location_name, *text)) break;
           auto v = parse_text_scalar(model, m, target, *text, Location::kHeader);
           if (!v) return bad_binding("header", m.location_name, *text, target);
           out.set(std::string(m.name), std::move(*v));
@@ -436,6 +509,8 @@ std::optional<AwsError> read_http_bindings(const ServiceModel& model, const Shap
         Value map = Value::object();
         bool any = false;
         for (const auto& [key, text] : query()) {
+          // The URI's own literals ("?mode=import") select the operation; they are no input.
+          if (is_query_literal(match.operation->http_uri, key)) continue;
           // @httpQuery members take precedence over the catch-all map.
           bool bound = false;
           for (const Member& other : input.members)

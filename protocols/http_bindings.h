@@ -48,7 +48,8 @@ struct RestOperationMatch {
 
 /// match_rest_operation over a full model: the same ranking, and ties (S3's GetObject and
 /// ListParts differ only in an `x-id` botocore omits) go to the operation whose required
-/// @httpHeader / @httpQuery members the request carries.
+/// @httpHeader / @httpQuery members the request carries, then to the one that binds more of the
+/// request's query keys (ListBuckets vs ListDirectoryBuckets, both "GET /").
 std::optional<RestOperationMatch> match_rest_model_operation(const ServiceModel& model, const Request& request);
 
 /// The "no operation matches" error both REST codecs answer with.
@@ -59,10 +60,11 @@ const Member* payload_member(const Shape& shape);
 /// True when some member of `shape` travels in the document body (unbound members).
 bool has_body_members(const Shape& shape);
 
-/// Reads the label, header, prefix-header, query and query-params bindings of `input` from the
-/// request into `out` (an object keyed by member name). Malformed values are 400s.
-std::optional<AwsError> read_http_bindings(const ServiceModel& model, const Shape& input, const Request& request,
-                                           const PathLabels& labels, Value& out);
+/// Reads the label, header, prefix-header, query and query-params bindings of the matched
+/// operation's input from the request into `out` (an object keyed by member name). Malformed
+/// values are 400s. The URI template's query literals ("?mode=import") are not input.
+std::optional<AwsError> read_http_bindings(const ServiceModel& model, const RestOperationMatch& match,
+                                           const Request& request, Value& out);
 
 /// Writes the header, prefix-header and status-code bindings of `output`'s value.
 void write_http_bindings(const ServiceModel& model, const Shape& output, const Value& value, Response& response);

@@ -634,7 +634,19 @@ Response serialize_json_rpc_output(Protocol protocol, const ServiceModel& model,
   r.headers.add("Content-Type", content_type(protocol));
   r.headers.add("x-amzn-RequestId", ctx.request_id);
   // Smithy: an operation without output SHOULD answer an empty body (clients accept either).
-  if (op.output != kNoShape) {
+  const Member* stream = op.output == kNoShape ? nullptr : event_stream_member(model, model.shape(op.output));
+  if (stream) {
+    // The members beside the stream go first, as the `initial-response` event.
+    EventStreamFormat format{content_type(protocol), [&](const Member* member, ShapeIndex target, const Value& v) {
+                               rapidjson::StringBuffer buf;
+                               JsonWriter w(buf);
+                               write_value(w, model, v, model.shape(target), member);
+                               return std::string(buf.GetString(), buf.GetSize());
+                             }};
+    r.body = frame_initial_response(*stream, output, format, op.output) +
+             frame_event_stream(model, *stream, output, format);
+    r.headers.set("Content-Type", std::string(kEventStreamContentType));
+  } else if (op.output != kNoShape) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     const Shape& shape = model.shape(op.output);

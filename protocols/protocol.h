@@ -3,7 +3,9 @@
 // wire; the answer goes out in the protocol the request came in.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <variant>
 
@@ -27,6 +29,14 @@ Protocol detect_protocol(const catalog::Service& service, const Request& request
 /// the rpcv2Cbor path, or the REST method + URI template. "" when none matches.
 std::string_view identify_operation(Protocol protocol, const catalog::Service& service, const Request& request);
 
+/// How specifically the request fits the best of these REST operations (@http method and URI
+/// template), as a number that compares across services: larger is more specific. An exact path
+/// beats one that fits only by trailing-slash tolerance, then segment by segment a literal beats
+/// a label and a label a greedy label, then more query literals. nullopt when none fits. The
+/// router ranks S3 Control's "/v20180820/bucket/{Name}" above S3's "/{Bucket}/{Key+}" with it.
+std::optional<std::uint64_t> rest_binding_rank(std::span<const catalog::Operation> operations,
+                                               const Request& request);
+
 struct ParsedRequest {
   const Operation* operation = nullptr;
   Value input;  // an object shaped by the operation's input; members absent on the wire are absent
@@ -38,7 +48,9 @@ struct ParsedRequest {
 std::variant<ParsedRequest, AwsError> parse_request(Protocol protocol, const ServiceModel& model,
                                                     const Request& request);
 
-/// Serialises an operation's output (an object shaped by its output shape).
+/// Serialises an operation's output (an object shaped by its output shape). A member targeting
+/// an event-stream union holds a list of events, each a union value ({"chunk": {"bytes": ..}}):
+/// the body is then one `application/vnd.amazon.eventstream` message per event.
 Response serialize_output(Protocol protocol, const ServiceModel& model, const Operation& operation,
                           const Value& output, const RequestContext& ctx);
 

@@ -419,7 +419,7 @@ ParseResult parse_rest_json(const ServiceModel& model, const Request& request) {
   ParsedRequest parsed{match->operation, Value::object()};
   if (parsed.operation->input == kNoShape) return parsed;
   const Shape& input = model.shape(parsed.operation->input);
-  if (auto err = read_http_bindings(model, input, request, match->labels, parsed.input)) return *err;
+  if (auto err = read_http_bindings(model, *match, request, parsed.input)) return *err;
 
   const Member* payload = payload_member(input);
   if (payload && is_raw_payload(model, *payload)) {
@@ -454,6 +454,18 @@ Response serialize_rest_json_output(const ServiceModel& model, const Operation& 
   if (op.output == kNoShape) return r;  // Unit output: empty body
   const Shape& shape = model.shape(op.output);
   write_http_bindings(model, shape, output, r);
+  if (const Member* stream = event_stream_member(model, shape)) {
+    EventStreamFormat format{"application/json", [&](const Member* member, ShapeIndex target, const Value& v) {
+                               rapidjson::StringBuffer buffer;
+                               JsonWriter writer(buffer);
+                               JsonOutput(model, writer).write(member, target, v, 0);
+                               return std::string(buffer.GetString(), buffer.GetSize());
+                             }};
+    r.body = frame_event_stream(model, *stream, output, format);
+    // A member bound to Content-Type (Lambda's ResponseStreamContentType) keeps its value.
+    if (!r.headers.contains("content-type")) r.headers.set("Content-Type", std::string(kEventStreamContentType));
+    return r;
+  }
 
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);

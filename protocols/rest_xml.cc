@@ -383,7 +383,7 @@ ParseResult parse_rest_xml(const ServiceModel& model, const Request& request) {
   ParsedRequest parsed{match->operation, Value::object()};
   if (parsed.operation->input == kNoShape) return parsed;
   const Shape& input = model.shape(parsed.operation->input);
-  if (auto err = read_http_bindings(model, input, request, match->labels, parsed.input)) return *err;
+  if (auto err = read_http_bindings(model, *match, request, parsed.input)) return *err;
 
   const Member* payload = payload_member(input);
   if (payload && is_raw_payload(model, *payload)) {
@@ -426,6 +426,21 @@ Response serialize_rest_xml_output(const ServiceModel& model, const Operation& o
   const Shape& shape = model.shape(op.output);
   write_http_bindings(model, shape, output, r);
   std::string_view service_ns = model.info ? model.info->xml_namespace : std::string_view{};
+  if (const Member* stream = event_stream_member(model, shape)) {
+    EventStreamFormat format{"text/xml", [&](const Member* member, ShapeIndex target, const Value& v) {
+                               XMLDocument doc;
+                               const Shape& s = model.shape(target);
+                               std::string_view name = member && !member->xml_name.empty() ? member->xml_name
+                                                       : !s.xml_name.empty()                ? s.xml_name
+                                                                                            : s.name;
+                               XmlOutput(model, doc).write_value(member, target, v, new_root(doc, name, {}), 0);
+                               return print(doc);
+                             }};
+    r.body = frame_event_stream(model, *stream, output, format);
+    // A member bound to Content-Type (Lambda's ResponseStreamContentType) keeps its value.
+    if (!r.headers.contains("content-type")) r.headers.set("Content-Type", std::string(kEventStreamContentType));
+    return r;
+  }
 
   XMLDocument doc;
   XmlOutput out(model, doc);

@@ -21,6 +21,8 @@ void StubService::handle(Request& request, RequestContext& ctx, Responder respon
 void register_stub_services(ServiceRegistry& registry) {
   for (const catalog::Service& service : catalog::services())
     registry.add(std::make_shared<StubService>(service));
+  // Every catalog service is routed from here on, so the router may compare their REST bindings.
+  registry.set_http_binding_ranker(catalog_binding_ranker());
 }
 
 }  // namespace rime

@@ -22,7 +22,8 @@ class StubService final : public MockService {
   RoutingInfo routing_;
 };
 
-/// Registers a stub for every service of the catalog (implemented services replace theirs).
+/// Registers a stub for every service of the catalog (implemented services replace theirs) and
+/// installs the catalog's HTTP binding ranker for the router.
 void register_stub_services(ServiceRegistry& registry);
 
 }  // namespace rime

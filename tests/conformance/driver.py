@@ -14,6 +14,7 @@ botocore metadata.serviceId):
 * output: the request also carries x-rime-echo-output: a random valid output for the operation,
   which rime serialises as the response; botocore's parse of it, captured at response-received
   (before after-call customisations such as IAM's policy URL-decoding), is compared with it.
+  Event-stream outputs are lists of events (ECHO.md), compared with botocore's EventStream.
 
 The HTTP exchange happens in a before-send hook (urllib3, to the --endpoint whatever host botocore
 computed) so that raw headers and bodies are at hand even when botocore cannot parse a response.
@@ -449,9 +450,7 @@ class ServiceRunner:
         out_value = None
         out_skip = ""
         gout_last = None
-        if om.has_event_stream_output:
-            out_skip = "event-stream output"
-        elif om.output_shape is not None and rt is not None and rt.op_shape(op, "output") is None:
+        if om.output_shape is not None and rt is not None and rt.op_shape(op, "output") is None:
             out_value = {}  # model difference: only botocore's model has an output; rime sends none
             out_skip = "model difference: output only in botocore's model"
         elif om.output_shape is not None:
@@ -651,7 +650,10 @@ def materialise(v):
     if isinstance(v, botocore.response.StreamingBody):
         return v.read()
     if type(v).__name__ == "EventStream":
-        return "<event stream>"
+        try:
+            return [materialise(event) for event in v]
+        except Exception as e:  # noqa: BLE001 - a stream botocore cannot read is a difference
+            return f"<event stream: {type(e).__name__}: {e}>"
     return v
 
 

@@ -112,7 +112,7 @@ class Generator:
         self.direction = direction
         self.rt = rt
         self.budget = budget
-        self.overrides = overrides or {}  # member name -> pattern botocore itself insists on
+        self.overrides = overrides or {}  # top-level member name -> pattern botocore itself insists on
         self.notes = []  # (path, reason) for optional members left out
 
     def chance(self, p):
@@ -181,6 +181,8 @@ class Generator:
     def value(self, shape, rs, path, ctx, depth, stack, nonempty=False):
         self.budget -= 1
         t = shape.type_name
+        if t == "structure" and (shape.serialization.get("eventstream") or shape.metadata.get("eventstream")):
+            return self.event_stream(shape, rs, path, depth, stack)
         if t == "structure":
             if shape.metadata.get("document"):
                 return self.document(depth)
@@ -264,14 +266,17 @@ class Generator:
             if name not in required and not (ctx == "status" and self.direction == "output") \
                     and not self.chance(p_opt):
                 continue
-            if name in self.overrides and self.overrides[name] is None:
+            # Overrides are for the input's own members (endpoint rule parameters, checksums):
+            # S3 Control's JobReport.Bucket is an ARN, not a bucket name.
+            override = top and name in self.overrides
+            if override and self.overrides[name] is None:
                 if name in required:
                     raise Skip(f"{mpath}: required but never generated")
                 continue
             mrs = self.rshape(rmembers[name].get("target")) if rmembers else None
             ne = self._empty_is_absent(m, ctx) and (name in required or depth > 0 or self.protocol in ("ec2", "query"))
             try:
-                if name in self.overrides and m.type_name == "string":
+                if override and m.type_name == "string":
                     out[name] = regexgen.generate(self.overrides[name], self.rng)
                 elif ctx == "status":
                     out[name] = self.rng.choice([200, 201, 202])
@@ -287,10 +292,55 @@ class Generator:
                 self.note(mpath, str(e))
         return out
 
+    def event_stream(self, shape, rs, path, depth, stack):
+        """An event-stream output: a list of events, each {event name: event structure}. Error
+        events are left out (botocore raises them while iterating), and so are events whose
+        header or payload bindings rime's runtime model does not carry."""
+        rmembers = {m.get("name"): m for m in rs.get("members", [])} if rs else None
+        pool = []
+        for name, event in shape.members.items():
+            if event.metadata.get("exception"):
+                continue
+            if rmembers is not None and name not in rmembers:
+                self.note(f"{path}.{name}", "model difference: event only in botocore's model")
+                continue
+            ers = self.rshape(rmembers[name].get("target")) if rmembers is not None else None
+            why = self._event_binding_difference(event, ers)
+            if why:
+                self.note(f"{path}.{name}", "model difference: " + why)
+                continue
+            pool.append((name, event, ers))
+        out = []
+        for i in range(self.rng.randint(0, 3) if pool else 0):
+            name, event, ers = self.rng.choice(pool)
+            value = self.structure(event, ers, f"{path}[{i}].{name}", depth + 1, stack)
+            # An @eventPayload member is the event's whole body: on the wire it is never absent.
+            for mname, m in event.members.items():
+                if m.serialization.get("eventpayload") and mname not in value:
+                    mrs = None
+                    if ers:
+                        mrs = self.rshape(next((x.get("target") for x in ers.get("members", [])
+                                                if x.get("name") == mname), None))
+                    value[mname] = self.value(m, mrs, f"{path}[{i}].{name}.{mname}", "body", depth + 2, stack)
+            out.append({name: value})
+        return out
+
+    @staticmethod
+    def _event_binding_difference(event, ers):
+        """How an event's @eventHeader / @eventPayload members differ between the models, or ""."""
+        rlocs = {m.get("name"): m.get("location", "body") for m in (ers or {}).get("members", [])}
+        for name, m in event.members.items():
+            want = "header" if m.serialization.get("eventheader") else \
+                "payload" if m.serialization.get("eventpayload") else "body"
+            got = rlocs.get(name, want)
+            if got != want:
+                return f"event member {name} is an event {want} in botocore, {got} in rime's runtime model"
+        return ""
+
     def _member_usable(self, m, name, rmembers, top=False):
         if rmembers is not None and name not in rmembers:
             return False, "model difference: member only in botocore's model"
-        if m.serialization.get("eventstream") or m.metadata.get("eventstream"):
+        if (m.serialization.get("eventstream") or m.metadata.get("eventstream")) and self.direction == "input":
             return False, "event stream"
         if rmembers is not None:
             why = self.model_difference(m, name, rmembers[name], top)

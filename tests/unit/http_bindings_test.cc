@@ -56,6 +56,16 @@ constexpr catalog::Operation kRestJsonOps[] = {
     {"ListRecordSets", "POST", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", 200},
 };
 
+// Templates of services that share a signing name with another (S3 / S3 Control; Bedrock Agent /
+// Agent Runtime), as in their models: the router ranks across services with rest_binding_rank.
+constexpr catalog::Operation kS3ControlOps[] = {
+    {"CreateBucket", "PUT", "/v20180820/bucket/{Bucket}", 200},
+    {"DeleteBucket", "DELETE", "/v20180820/bucket/{Bucket}", 204},
+    {"ListRegionalBuckets", "GET", "/v20180820/bucket", 200},
+};
+constexpr catalog::Operation kBedrockAgentOps[] = {{"PrepareAgent", "POST", "/agents/{agentId}/", 202}};
+constexpr catalog::Operation kBedrockAgentRuntimeOps[] = {{"InvokeInlineAgent", "POST", "/agents/{sessionId}", 200}};
+
 Request req(std::string method, std::string target) {
   Request r;
   r.method = std::move(method);
@@ -76,7 +86,7 @@ std::string_view json_op(std::string method, std::string target) {
 // A small model for the binding readers and writers.
 enum : ShapeIndex {
   kString, kInteger, kLong, kBoolean, kBlob, kTimestamp, kDouble, kJsonString, kStringList, kStringMap,
-  kTimestampList, kStringListMap, kByte, kBigInteger, kInput, kOutput,
+  kTimestampList, kStringListMap, kByte, kBigInteger, kInput, kOutput, kImportInput,
 };
 
 constexpr Member kStringListMembers[] = {{.name = "member", .target = kString}};
@@ -104,6 +114,13 @@ constexpr Member kInputMembers[] = {
     {.name = "Big", .target = kBigInteger, .location = Location::kQuery, .location_name = "big"},
     {.name = "Include", .target = kStringList, .location = Location::kQuery, .location_name = "include"},
     {.name = "Rest", .target = kStringListMap, .location = Location::kQueryParams},
+    {.name = "Encoding", .target = kString, .location = Location::kHeader, .location_name = "Accept-Encoding"},
+};
+
+// API Gateway's ImportRestApi: "POST /restapis?mode=import", a query member and a catch-all map.
+constexpr Member kImportInputMembers[] = {
+    {.name = "FailOnWarnings", .target = kBoolean, .location = Location::kQuery, .location_name = "failonwarnings"},
+    {.name = "Parameters", .target = kStringMap, .location = Location::kQueryParams},
 };
 
 constexpr Member kOutputMembers[] = {
@@ -138,9 +155,12 @@ constexpr Shape kShapes[] = {
     {.name = "BigInteger", .type = ShapeType::kBigInteger},
     {.name = "Input", .type = ShapeType::kStructure, .members = kInputMembers},
     {.name = "Output", .type = ShapeType::kStructure, .members = kOutputMembers},
+    {.name = "ImportInput", .type = ShapeType::kStructure, .members = kImportInputMembers},
 };
 
 constexpr Operation kOps[] = {
+    {.name = "ImportThing", .input = kImportInput, .output = kNoShape, .http_method = "POST",
+     .http_uri = "/restapis?mode=import", .http_code = 201},
     {.name = "PutThing", .input = kInput, .output = kOutput, .http_method = "PUT", .http_uri = "/{Bucket}/{Key+}",
      .http_code = 200},
 };
@@ -151,7 +171,7 @@ Value read(Request r) {
   auto match = match_rest_model_operation(kModel, r);
   REQUIRE(match);
   Value out = Value::object();
-  auto err = read_http_bindings(kModel, kModel.shape(kInput), r, match->labels, out);
+  auto err = read_http_bindings(kModel, *match, r, out);
   if (err) FAIL(err->message);
   return out;
 }
@@ -160,7 +180,7 @@ std::optional<AwsError> read_error(Request r) {
   auto match = match_rest_model_operation(kModel, r);
   REQUIRE(match);
   Value out = Value::object();
-  return read_http_bindings(kModel, kModel.shape(kInput), r, match->labels, out);
+  return read_http_bindings(kModel, *match, r, out);
 }
 
 constexpr std::int64_t kDate = 1893553445000;  // 2030-01-02T03:04:05Z
@@ -214,6 +234,31 @@ TEST_CASE("match_rest_operation: specificity and trailing slashes", "[protocols]
   CHECK(json_op("GET", "/clusters/c1/x") == "");
   CHECK(json_op("PATCH", "/clusters/c1") == "");
   CHECK(json_op("GET", "") == "");
+}
+
+// Ranks compare across services: with a custom endpoint S3 and S3 Control share signing name
+// and host, and only the path tells them apart; Bedrock Agent's "/agents/{agentId}/" fits
+// "/agents/x" by trailing-slash tolerance only, so Agent Runtime's exact "/agents/{sessionId}" wins.
+TEST_CASE("rest_binding_rank: comparable across services", "[protocols][http_bindings]") {
+  auto rank = [](std::span<const catalog::Operation> ops, std::string method, std::string target) {
+    return rest_binding_rank(ops, req(std::move(method), std::move(target)));
+  };
+  REQUIRE(rank(kS3Ops, "PUT", "/v20180820/bucket/b1"));  // S3 reads it as PutObject
+  REQUIRE(rank(kS3ControlOps, "PUT", "/v20180820/bucket/b1"));
+  CHECK(*rank(kS3ControlOps, "PUT", "/v20180820/bucket/b1") > *rank(kS3Ops, "PUT", "/v20180820/bucket/b1"));
+  CHECK(*rank(kS3ControlOps, "GET", "/v20180820/bucket") > *rank(kS3Ops, "GET", "/v20180820/bucket"));
+  CHECK_FALSE(rank(kS3ControlOps, "PUT", "/mybucket/key"));
+  CHECK_FALSE(rank(kS3ControlOps, "POST", "/v20180820/bucket"));
+
+  CHECK(*rank(kBedrockAgentRuntimeOps, "POST", "/agents/a1") > *rank(kBedrockAgentOps, "POST", "/agents/a1"));
+  CHECK(*rank(kBedrockAgentOps, "POST", "/agents/a1/") > *rank(kBedrockAgentRuntimeOps, "POST", "/agents/a1/"));
+
+  // Within one service the ranks order as match_rest_operation does; the best one counts.
+  constexpr catalog::Operation kListObjects[] = {{"ListObjects", "GET", "/{Bucket}", 200}};
+  constexpr catalog::Operation kListObjectsV2[] = {{"ListObjectsV2", "GET", "/{Bucket}?list-type=2", 200}};
+  constexpr catalog::Operation kGetObjectAcl[] = {{"GetObjectAcl", "GET", "/{Bucket}/{Key+}?acl", 200}};
+  CHECK(*rank(kListObjectsV2, "GET", "/bkt?list-type=2") > *rank(kListObjects, "GET", "/bkt?list-type=2"));
+  CHECK(*rank(kS3Ops, "GET", "/bkt/k?acl") == *rank(kGetObjectAcl, "GET", "/bkt/k?acl"));
 }
 
 // Labels are percent-decoded after splitting, so %2F stays inside a plain label; a greedy label
@@ -327,6 +372,25 @@ TEST_CASE("read_http_bindings: labels, headers, prefix headers, query, query par
   CHECK(*v.find("Include") == Value(List{"a", "b"}));
   // @httpQuery members win over the catch-all map; repeated keys accumulate.
   CHECK(*v.find("Rest") == Value(Object{{"other", List{"1", "2"}}, {"lone", List{""}}}));
+}
+
+// The URI's own query literal ("?mode=import") selects the operation and is no input: the
+// catch-all map gets only the other keys, as botocore serialised them.
+TEST_CASE("read_http_bindings: URI query literals stay out of the query-params map", "[protocols][http_bindings]") {
+  Value v = read(req("POST", "/restapis?mode=import&failonwarnings=true&basepath=prepend"));
+  CHECK(v == Value(Object{{"FailOnWarnings", true}, {"Parameters", Object{{"basepath", "prepend"}}}}));
+  CHECK(read(req("POST", "/restapis?mode=import")) == Value::object());
+}
+
+// "Accept-Encoding: identity" is the HTTP client's (urllib3 sends it on every request), not a
+// value for a member bound to that header; a real coding is.
+TEST_CASE("read_http_bindings: Accept-Encoding identity binds nothing", "[protocols][http_bindings]") {
+  Request r = req("PUT", "/bkt/k");
+  r.headers.add("Accept-Encoding", "identity");
+  CHECK(read(std::move(r)).find("Encoding") == nullptr);
+  Request gz = req("PUT", "/bkt/k");
+  gz.headers.add("Accept-Encoding", "gzip");
+  CHECK(*read(std::move(gz)).find("Encoding") == Value("gzip"));
 }
 
 // Members absent on the wire stay absent; nothing is defaulted by the codec.

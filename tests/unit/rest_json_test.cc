@@ -12,6 +12,7 @@
 #include <string>
 
 #include "protocols/codecs.h"
+#include "protocols/event_stream.h"
 
 using namespace rime;
 using namespace rime::proto;
@@ -518,4 +519,134 @@ TEST_CASE("restJson1 error: X-Amzn-ErrorType header and message body", "[protoco
   CHECK(r.headers.get("x-amzn-RequestId") == "11111111-2222-3333-4444-555555555555");
   CHECK(r.headers.get("Content-Type") == "application/json");
   CHECK(r.body == R"({"message":"Function not found: \"f\""})");
+}
+
+// --------------------------------------------------------------------------------------------
+// Event-stream outputs: Bedrock's ConverseStream (restJson1, the stream is the @httpPayload) and
+// Kinesis's SubscribeToShard (awsJson1_1, initial-response first), as botocore's EventStream
+// reads them back (checked against botocore 1.43 with the echo server).
+
+namespace stream_model {
+
+enum : ShapeIndex {
+  kString, kInteger, kLong, kBoolean, kBlob, kTimestamp, kDelta, kDeltaEvent, kChunkEvent, kThrottling, kStream,
+  kConverseStreamOutput, kSubscribeOutput,
+};
+
+constexpr Member kDeltaMembers[] = {{.name = "text", .target = kString}};
+constexpr Member kDeltaEventMembers[] = {{.name = "delta", .target = kDelta},
+                                         {.name = "contentBlockIndex", .target = kInteger}};
+constexpr Member kChunkEventMembers[] = {
+    {.name = "bytes", .target = kBlob, .location = Location::kPayload},
+    {.name = "seq", .target = kLong, .location = Location::kHeader, .location_name = "seq"},
+    {.name = "final", .target = kBoolean, .location = Location::kHeader, .location_name = "final"},
+    {.name = "at", .target = kTimestamp, .location = Location::kHeader, .location_name = "at"},
+};
+constexpr Member kThrottlingMembers[] = {{.name = "message", .target = kString}};
+constexpr Member kStreamMembers[] = {{.name = "contentBlockDelta", .target = kDeltaEvent},
+                                     {.name = "chunk", .target = kChunkEvent},
+                                     {.name = "throttlingException", .target = kThrottling}};
+constexpr Member kConverseStreamOutputMembers[] = {
+    {.name = "stream", .target = kStream, .location = Location::kPayload},
+    {.name = "traceId", .target = kString, .location = Location::kHeader, .location_name = "x-trace-id"},
+};
+constexpr Member kSubscribeOutputMembers[] = {{.name = "EventStream", .target = kStream},
+                                              {.name = "Note", .target = kString}};
+
+constexpr Shape kShapes[] = {
+    {.name = "String", .type = ShapeType::kString},
+    {.name = "Integer", .type = ShapeType::kInteger},
+    {.name = "Long", .type = ShapeType::kLong},
+    {.name = "Boolean", .type = ShapeType::kBoolean},
+    {.name = "Blob", .type = ShapeType::kBlob},
+    {.name = "Timestamp", .type = ShapeType::kTimestamp},
+    {.name = "Delta", .type = ShapeType::kUnion, .members = kDeltaMembers},
+    {.name = "DeltaEvent", .type = ShapeType::kStructure, .members = kDeltaEventMembers},
+    {.name = "ChunkEvent", .type = ShapeType::kStructure, .members = kChunkEventMembers},
+    {.name = "ThrottlingException", .type = ShapeType::kStructure, .flags = shape_flags::kClientError,
+     .members = kThrottlingMembers},
+    {.name = "Stream", .type = ShapeType::kUnion, .flags = shape_flags::kStreaming | shape_flags::kEventStream,
+     .members = kStreamMembers},
+    {.name = "ConverseStreamOutput", .type = ShapeType::kStructure, .members = kConverseStreamOutputMembers},
+    {.name = "SubscribeOutput", .type = ShapeType::kStructure, .members = kSubscribeOutputMembers},
+};
+
+constexpr Operation kOps[] = {
+    {.name = "ConverseStream", .input = kNoShape, .output = kConverseStreamOutput, .http_method = "POST",
+     .http_uri = "/model/{modelId}/converse-stream", .http_code = 200},
+    {.name = "SubscribeToShard", .input = kNoShape, .output = kSubscribeOutput, .http_method = "POST",
+     .http_uri = "/", .http_code = 200},
+};
+
+const ServiceModel kModel{.info = &kLambdaInfo, .shapes = kShapes, .operations = kOps};
+
+std::vector<eventstream::Message> messages(const std::string& body) {
+  eventstream::Decoder decoder;
+  REQUIRE(decoder.feed(body));
+  std::vector<eventstream::Message> out;
+  while (auto m = decoder.next()) out.push_back(std::move(*m));
+  CHECK(decoder.buffered() == 0);
+  return out;
+}
+
+}  // namespace stream_model
+
+// Each event is one message named by its union member; @eventHeader members are typed headers,
+// an @eventPayload blob is the raw payload, other members a JSON document; an @error member is
+// an exception message. An entry naming no member of the union is not sent.
+TEST_CASE("restJson1 output: event stream framed per event", "[protocols][restJson1]") {
+  Value out(Object{
+      {"traceId", "t-1"},
+      {"stream", List{Object{{"contentBlockDelta", Object{{"delta", Object{{"text", "hi"}}}, {"contentBlockIndex", 0}}}},
+                      Object{{"chunk", Object{{"bytes", Blob{std::string("\0\x01{", 3)}},
+                                              {"seq", std::int64_t{7}},
+                                              {"final", true},
+                                              {"at", Timestamp{1700000000123}}}}},
+                      Object{{"chunk", Object{{"seq", std::int64_t{8}}}}},
+                      Object{{"noSuchEvent", Object{}}},
+                      Object{{"throttlingException", Object{{"message", "slow down"}}}}}},
+  });
+  Response r = serialize_rest_json_output(stream_model::kModel, stream_model::kOps[0], out, ctx());
+  CHECK(r.status == 200);
+  CHECK(r.headers.get("Content-Type") == "application/vnd.amazon.eventstream");
+  CHECK(r.headers.get("x-trace-id") == "t-1");
+  auto m = stream_model::messages(r.body);
+  REQUIRE(m.size() == 4);
+
+  CHECK(m[0].string_header(":message-type") == "event");
+  CHECK(m[0].string_header(":event-type") == "contentBlockDelta");
+  CHECK(m[0].string_header(":content-type") == "application/json");
+  CHECK(m[0].payload == R"({"delta":{"text":"hi"},"contentBlockIndex":0})");
+
+  CHECK(m[1].string_header(":event-type") == "chunk");
+  CHECK(m[1].string_header(":content-type") == "application/octet-stream");
+  CHECK(m[1].payload == std::string("\0\x01{", 3));
+  CHECK(*m[1].find("seq") == eventstream::HeaderValue{std::int64_t{7}});
+  CHECK(*m[1].find("final") == eventstream::HeaderValue{true});
+  CHECK(*m[1].find("at") == eventstream::HeaderValue{Timestamp{1700000000123}});
+
+  CHECK(m[2].payload.empty());  // the payload member is the whole body, even when absent
+  CHECK(m[2].find("final") == nullptr);
+
+  CHECK(m[3].string_header(":message-type") == "exception");
+  CHECK(m[3].string_header(":exception-type") == "throttlingException");
+  CHECK(m[3].payload == R"({"message":"slow down"})");
+
+  // No events, or no stream member at all: an empty stream.
+  CHECK(serialize_rest_json_output(stream_model::kModel, stream_model::kOps[0], Value(Object{{"stream", List{}}}), ctx()).body.empty());
+  CHECK(serialize_rest_json_output(stream_model::kModel, stream_model::kOps[0], Value::object(), ctx()).body.empty());
+}
+
+// awsJson: the output's other members travel first, as the `initial-response` event.
+TEST_CASE("awsJson output: event stream after the initial-response event", "[protocols][restJson1]") {
+  Value out(Object{{"Note", "n"},
+                   {"EventStream", List{Object{{"contentBlockDelta", Object{{"contentBlockIndex", 2}}}}}}});
+  Response r = serialize_json_rpc_output(Protocol::kAwsJson1_1, stream_model::kModel, stream_model::kOps[1], out, ctx());
+  CHECK(r.headers.get("Content-Type") == "application/vnd.amazon.eventstream");
+  auto m = stream_model::messages(r.body);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].string_header(":event-type") == "initial-response");
+  CHECK(m[0].payload == R"({"Note":"n"})");
+  CHECK(m[1].string_header(":event-type") == "contentBlockDelta");
+  CHECK(m[1].payload == R"({"contentBlockIndex":2})");
 }

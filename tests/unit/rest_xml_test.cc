@@ -12,6 +12,7 @@
 #include <string>
 
 #include "protocols/codecs.h"
+#include "protocols/event_stream.h"
 
 using namespace rime;
 using namespace rime::proto;
@@ -35,7 +36,7 @@ enum : ShapeIndex {
   kObjectIdentifierList, kDelete, kDeleteObjectsRequest, kGrantee, kGrant, kGrants, kAccessControlPolicy,
   kPutObjectAclRequest, kGetObjectAclOutput, kObjectKeyRequest, kGetObjectRequest, kGetObjectOutput,
   kListPartsRequest, kListPartsOutput, kChecksumAlgorithmList, kDouble, kBigInteger, kBlob, kStringMap, kKVMap,
-  kChoice, kKitchen, kPolicyStatus, kGetBucketPolicyStatusOutput,
+  kChoice, kKitchen, kPolicyStatus, kGetBucketPolicyStatusOutput, kListBucketsRequest, kListDirectoryBucketsRequest,
 };
 
 constexpr Member kMetadataMembers[] = {{.name = "key", .target = kString}, {.name = "value", .target = kString}};
@@ -193,6 +194,17 @@ constexpr Member kKitchenMembers[] = {
     {.name = "Flag", .target = kBoolean},
 };
 constexpr Member kPolicyStatusMembers[] = {{.name = "IsPublic", .target = kBoolean}};
+constexpr Member kListBucketsRequestMembers[] = {
+    {.name = "MaxBuckets", .target = kInteger, .location = Location::kQuery, .location_name = "max-buckets"},
+    {.name = "ContinuationToken", .target = kString, .location = Location::kQuery, .location_name = "continuation-token"},
+    {.name = "Prefix", .target = kString, .location = Location::kQuery, .location_name = "prefix"},
+    {.name = "BucketRegion", .target = kString, .location = Location::kQuery, .location_name = "bucket-region"},
+};
+constexpr Member kListDirectoryBucketsRequestMembers[] = {
+    {.name = "ContinuationToken", .target = kString, .location = Location::kQuery, .location_name = "continuation-token"},
+    {.name = "MaxDirectoryBuckets", .target = kInteger, .location = Location::kQuery,
+     .location_name = "max-directory-buckets"},
+};
 constexpr Member kGetBucketPolicyStatusOutputMembers[] = {
     {.name = "PolicyStatus", .target = kPolicyStatus, .location = Location::kPayload}};
 
@@ -243,6 +255,8 @@ constexpr Shape kShapes[] = {
     {.name = "Kitchen", .type = ShapeType::kStructure, .members = kKitchenMembers},
     {.name = "PolicyStatus", .type = ShapeType::kStructure, .members = kPolicyStatusMembers},
     {.name = "GetBucketPolicyStatusOutput", .type = ShapeType::kStructure, .members = kGetBucketPolicyStatusOutputMembers},
+    {.name = "ListBucketsRequest", .type = ShapeType::kStructure, .members = kListBucketsRequestMembers},
+    {.name = "ListDirectoryBucketsRequest", .type = ShapeType::kStructure, .members = kListDirectoryBucketsRequestMembers},
 };
 
 constexpr Operation kS3Ops[] = {
@@ -258,6 +272,10 @@ constexpr Operation kS3Ops[] = {
      .http_uri = "/{Bucket}/{Key+}?acl", .http_code = 200},
     {.name = "Kitchen", .input = kKitchen, .output = kKitchen, .http_method = "POST", .http_uri = "/kitchen",
      .http_code = 200},
+    {.name = "ListBuckets", .input = kListBucketsRequest, .output = kNoShape, .http_method = "GET",
+     .http_uri = "/?x-id=ListBuckets", .http_code = 200},
+    {.name = "ListDirectoryBuckets", .input = kListDirectoryBucketsRequest, .output = kNoShape, .http_method = "GET",
+     .http_uri = "/?x-id=ListDirectoryBuckets", .http_code = 200},
     {.name = "ListObjectsV2", .input = kListObjectsV2Request, .output = kListObjectsV2Output, .http_method = "GET",
      .http_uri = "/{Bucket}?list-type=2", .http_code = 200},
     {.name = "ListParts", .input = kListPartsRequest, .output = kListPartsOutput, .http_method = "GET",
@@ -468,6 +486,20 @@ TEST_CASE("restXml parse: S3 x-id-less routes use required bindings", "[protocol
   CHECK(parse_ok(kS3, req("GET", "/bkt/k?x-id=GetObject&uploadId=u1")).operation->name == "GetObject");
   ParsedRequest p = parse_ok(kS3, req("GET", "/bkt//lead/slash?partNumber=2"));
   CHECK(p.input == Value(Object{{"Bucket", "bkt"}, {"Key", "/lead/slash"}, {"PartNumber", std::int64_t{2}}}));
+}
+
+// ListBuckets and ListDirectoryBuckets are both "GET /" once botocore leaves the x-id out (S3
+// tells them apart by the s3express-control host); the query keys each binds decide, and a
+// request with none of them is ListBuckets, the older and far commoner call.
+TEST_CASE("restXml parse: S3 ListBuckets vs ListDirectoryBuckets by query keys", "[protocols][restXml]") {
+  CHECK(parse_ok(kS3, req("GET", "/")).operation->name == "ListBuckets");
+  CHECK(parse_ok(kS3, req("GET", "/?max-buckets=5")).operation->name == "ListBuckets");
+  CHECK(parse_ok(kS3, req("GET", "/?continuation-token=t")).operation->name == "ListBuckets");
+  ParsedRequest p = parse_ok(kS3, req("GET", "/?continuation-token=j%3Fw&max-directory-buckets=1000"));
+  CHECK(p.operation->name == "ListDirectoryBuckets");
+  CHECK(p.input == Value(Object{{"ContinuationToken", "j?w"}, {"MaxDirectoryBuckets", std::int64_t{1000}}}));
+  CHECK(parse_ok(kS3, req("GET", "/?x-id=ListDirectoryBuckets")).operation->name == "ListDirectoryBuckets");
+  CHECK(parse_ok(kS3, req("GET", "/?x-id=ListBuckets&max-directory-buckets=1")).operation->name == "ListBuckets");
 }
 
 // Body types and XML shapes: attributes, special doubles, big integers, base64, timestamps in
@@ -723,4 +755,68 @@ TEST_CASE("restXml error: Route 53 ErrorResponse", "[protocols][restXml]") {
                       R"(<RequestId>REQ123</RequestId></ErrorResponse>)");
   AwsError internal = AwsError::internal("boom");
   CHECK(serialize_rest_xml_error(kR53Info, internal, ctx()).body.find("<Type>Receiver</Type>") != std::string::npos);
+}
+
+// --------------------------------------------------------------------------------------------
+// S3 SelectObjectContent: the event stream is the @httpPayload; Records carries the raw bytes as
+// its @eventPayload blob, Stats an @eventPayload structure as XML, End nothing (botocore reads
+// them back as {'Records': {'Payload': b'..'}}, {'Stats': {'Details': {..}}}, {'End': {}}).
+
+namespace select_model {
+
+enum : ShapeIndex { kString, kLong, kBlob, kStats, kRecordsEvent, kStatsEvent, kEndEvent, kStream, kOutput };
+
+constexpr Member kStatsMembers[] = {{.name = "BytesScanned", .target = kLong},
+                                    {.name = "BytesReturned", .target = kLong}};
+constexpr Member kRecordsEventMembers[] = {{.name = "Payload", .target = kBlob, .location = Location::kPayload}};
+constexpr Member kStatsEventMembers[] = {{.name = "Details", .target = kStats, .location = Location::kPayload}};
+constexpr Member kStreamMembers[] = {{.name = "Records", .target = kRecordsEvent},
+                                     {.name = "Stats", .target = kStatsEvent},
+                                     {.name = "End", .target = kEndEvent}};
+constexpr Member kOutputMembers[] = {{.name = "Payload", .target = kStream, .location = Location::kPayload}};
+
+constexpr Shape kShapes[] = {
+    {.name = "String", .type = ShapeType::kString},
+    {.name = "Long", .type = ShapeType::kLong},
+    {.name = "Blob", .type = ShapeType::kBlob},
+    {.name = "Stats", .type = ShapeType::kStructure, .members = kStatsMembers},
+    {.name = "RecordsEvent", .type = ShapeType::kStructure, .members = kRecordsEventMembers},
+    {.name = "StatsEvent", .type = ShapeType::kStructure, .members = kStatsEventMembers},
+    {.name = "EndEvent", .type = ShapeType::kStructure},
+    {.name = "SelectObjectContentEventStream", .type = ShapeType::kUnion,
+     .flags = shape_flags::kStreaming | shape_flags::kEventStream, .members = kStreamMembers},
+    {.name = "SelectObjectContentOutput", .type = ShapeType::kStructure, .members = kOutputMembers},
+};
+
+constexpr Operation kOps[] = {
+    {.name = "SelectObjectContent", .input = kNoShape, .output = kOutput, .http_method = "POST",
+     .http_uri = "/{Bucket}/{Key+}?select&select-type=2", .http_code = 200},
+};
+
+const ServiceModel kModel{.info = &kS3Info, .shapes = kShapes, .operations = kOps};
+
+}  // namespace select_model
+
+TEST_CASE("restXml output: S3 SelectObjectContent event stream", "[protocols][restXml]") {
+  Value out(Object{{"Payload", List{Object{{"Records", Object{{"Payload", Blob{"a,b\n"}}}}},
+                                    Object{{"Stats", Object{{"Details", Object{{"BytesScanned", std::int64_t{5}},
+                                                                               {"BytesReturned", std::int64_t{4}}}}}}},
+                                    Object{{"End", Object{}}}}}});
+  Response r = serialize_rest_xml_output(select_model::kModel, select_model::kOps[0], out, ctx());
+  CHECK(r.headers.get("Content-Type") == "application/vnd.amazon.eventstream");
+  eventstream::Decoder decoder;
+  REQUIRE(decoder.feed(r.body));
+  std::vector<eventstream::Message> m;
+  while (auto next = decoder.next()) m.push_back(std::move(*next));
+  REQUIRE(m.size() == 3);
+  CHECK(m[0].string_header(":event-type") == "Records");
+  CHECK(m[0].string_header(":content-type") == "application/octet-stream");
+  CHECK(m[0].payload == "a,b\n");
+  CHECK(m[1].string_header(":event-type") == "Stats");
+  CHECK(m[1].string_header(":content-type") == "text/xml");
+  // Named as an @httpPayload root is (the target's name): S3 documents "<Stats><BytesScanned>..".
+  CHECK(m[1].payload == R"(<?xml version="1.0" encoding="UTF-8"?><Stats><BytesScanned>5</BytesScanned>)"
+                        R"(<BytesReturned>4</BytesReturned></Stats>)");
+  CHECK(m[2].string_header(":event-type") == "End");
+  CHECK(m[2].payload == R"(<?xml version="1.0" encoding="UTF-8"?><EndEvent/>)");
 }

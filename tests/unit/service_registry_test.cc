@@ -3,12 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/service_registry.h"
+#include "services/stubs/stub_service.h"
 
 using namespace rime;
 
@@ -94,6 +96,48 @@ ServiceRegistry full_registry() {
 std::string routed_name(const Route& route) {
   return route.service ? std::string(route.service->name()) : std::string("<none>");
 }
+
+std::string_view first_segment(const Request& r) {
+  std::string_view path = std::string_view(r.path).substr(1);
+  return path.substr(0, path.find('/'));
+}
+
+// A ranker from a table: per service, its rank for a request (absent: not REST), and the
+// literal first path segment its templates start with, if any.
+class FakeRanker final : public HttpBindingRanker {
+ public:
+  FakeRanker& rest(std::string service, std::function<std::uint64_t(const Request&)> rank, std::string literal = {}) {
+    ranks_[service] = std::move(rank);
+    if (!literal.empty()) literals_[service] = std::move(literal);
+    return *this;
+  }
+  std::optional<std::uint64_t> rank(std::string_view service, const Request& request) const override {
+    auto it = ranks_.find(std::string(service));
+    return it == ranks_.end() ? std::nullopt : std::optional(it->second(request));
+  }
+  std::vector<BindingClaim> literal_path_claims(const Request& request,
+                                                std::span<MockService* const> except) const override {
+    std::vector<BindingClaim> claims;
+    for (const auto& [service, literal] : literals_)
+      if (first_segment(request) == literal && !excluded(service, except))
+        if (std::uint64_t r = ranks_.at(service)(request)) claims.push_back({service, r});
+    return claims;
+  }
+  bool literal_path_shared(const Request& request, std::span<MockService* const> except) const override {
+    for (const auto& [service, literal] : literals_)
+      if (first_segment(request) == literal && !excluded(service, except)) return true;
+    return false;
+  }
+
+ private:
+  static bool excluded(std::string_view service, std::span<MockService* const> except) {
+    for (const MockService* s : except)
+      if (s->name() == service) return true;
+    return false;
+  }
+  std::map<std::string, std::function<std::uint64_t(const Request&)>, std::less<>> ranks_;
+  std::map<std::string, std::string, std::less<>> literals_;
+};
 
 }  // namespace
 
@@ -318,4 +362,115 @@ TEST_CASE("router: nothing matches without S3", "[core][router]") {
   auto req = request("POST", "/", "sqs.localhost");
   req.headers.add("X-Amz-Target", "AmazonSQS.ListQueues");
   CHECK(none.route(req, signed_for("sqs")).service == nullptr);
+}
+
+// Services sharing a signing name are ranked by how specifically their REST bindings fit (S3 vs
+// S3 Control with a custom endpoint); an RPC fit (X-Amz-Target, Action=) names its operation and
+// beats any URI template; equal ranks go to the implemented service.
+TEST_CASE("router: shared signing name goes to the closest REST fit", "[core][router]") {
+  ServiceRegistry reg;
+  reg.add(make("s3", {}, "s3", "s3"));
+  auto control = make("s3-control", {}, "s3", "s3-control");
+  control->stub();
+  reg.add(control);
+  auto rpc = make("rpcish", {}, "shared", "rpcish");
+  rpc->binding([](const Request& r) { return r.headers.contains("x-amz-target"); });
+  reg.add(rpc);
+  reg.add(make("restish", {}, "shared", "restish"));
+  auto twin = make("twin", {}, "shared", "twin");
+  twin->stub();
+  reg.add(twin);
+  auto ranker = std::make_shared<FakeRanker>();
+  ranker->rest("s3", [](const Request&) { return 1; })
+      .rest("s3-control", [](const Request& r) { return r.path.starts_with("/v20180820/") ? 5 : 0; }, "v20180820")
+      .rest("restish", [](const Request&) { return 3; })
+      .rest("twin", [](const Request&) { return 3; });
+  reg.set_http_binding_ranker(ranker);
+  Router router(reg);
+
+  auto route = router.route(request("PUT", "/v20180820/bucket/b1", "123456789012.localhost:4566"), signed_for("s3"));
+  CHECK(routed_name(route) == "s3-control");
+  CHECK(route.rule == RouteRule::kSigningName);
+  CHECK(routed_name(router.route(request("PUT", "/bkt/key", "localhost:4566"), signed_for("s3"))) == "s3");
+
+  Request target = request("POST", "/", "localhost");
+  target.headers.add("X-Amz-Target", "Unknown_1.Op");
+  CHECK(routed_name(router.route(target, signed_for("shared"))) == "rpcish");
+  CHECK(routed_name(router.route(request("GET", "/x", "localhost"), signed_for("shared"))) == "restish");
+}
+
+// A lone signing-name candidate whose bindings do not fit yields to another service's literal
+// path (S3 Control's CreateBucket on an outpost is signed for s3-outposts); one that fits keeps it.
+TEST_CASE("router: a lone candidate that does not fit yields to a literal path", "[core][router]") {
+  ServiceRegistry reg;
+  reg.add(make("s3", {}, "s3", "s3"));
+  reg.add(make("s3-control", {}, "s3", "s3-control"));
+  reg.add(make("s3outposts", {}, "s3-outposts", "s3-outposts"));
+  auto ranker = std::make_shared<FakeRanker>();
+  ranker->rest("s3", [](const Request&) { return 1; })
+      .rest("s3-control", [](const Request& r) { return r.path.starts_with("/v20180820/") ? 5 : 0; }, "v20180820")
+      .rest("s3outposts", [](const Request& r) { return r.path.starts_with("/S3Outposts/") ? 5 : 0; }, "S3Outposts");
+  reg.set_http_binding_ranker(ranker);
+  Router router(reg);
+
+  auto route = router.route(request("PUT", "/v20180820/bucket/b1", "localhost"), signed_for("s3-outposts"));
+  CHECK(routed_name(route) == "s3-control");
+  CHECK(routed_name(router.route(request("GET", "/S3Outposts/ListEndpoints", "localhost"),
+                                 signed_for("s3-outposts"))) == "s3outposts");
+  // Nothing claims it: the signing name's service answers (UnknownOperation in its protocol).
+  CHECK(routed_name(router.route(request("GET", "/other", "localhost"), signed_for("s3-outposts"))) == "s3outposts");
+}
+
+// Unsigned REST calls (SSO's bearer-token API) name no service but by their literal path; that
+// comes before S3's fallback, which keeps every path-style request no literal path claims.
+TEST_CASE("router: unsigned literal paths before the S3 fallback", "[core][router]") {
+  ServiceRegistry reg;
+  reg.add(make("s3", {}, "s3", "s3"));
+  reg.add(make("sso", {}, "awsssoportal", "portal.sso"));
+  auto ranker = std::make_shared<FakeRanker>();
+  ranker->rest("s3", [](const Request&) { return 1; })
+      .rest("sso", [](const Request& r) { return r.method == "POST" && r.path == "/logout" ? 5 : 0; }, "logout");
+  reg.set_http_binding_ranker(ranker);
+  Router router(reg);
+
+  auto route = router.route(request("POST", "/logout", "localhost:4566"), signed_for({}));
+  CHECK(routed_name(route) == "sso");
+  CHECK(route.rule == RouteRule::kLiteralPath);
+  route = router.route(request("GET", "/logout/key", "localhost:4566"), signed_for({}));  // a bucket "logout"
+  CHECK(routed_name(route) == "s3");
+  CHECK(route.rule == RouteRule::kS3Fallback);
+}
+
+// The catalog's own ranker, as the daemon installs it with the stubs: the requests botocore sends
+// with a custom endpoint reach the service AWS would run them on.
+TEST_CASE("router: catalog ranker routes by REST bindings across services", "[core][router]") {
+  ServiceRegistry reg;
+  register_stub_services(reg);
+  REQUIRE(reg.http_binding_ranker());
+  Router router(reg);
+  auto name = [&](std::string method, std::string target, std::optional<std::string> signing,
+                  std::string host = "127.0.0.1:4566") {
+    return routed_name(router.route(request(std::move(method), std::move(target), std::move(host)),
+                                    signed_for(std::move(signing))));
+  };
+  // S3 Control: account-id host label, /v20180820/ paths, signed for s3 (or s3-outposts).
+  CHECK(name("DELETE", "/v20180820/bucket/b1", "s3", "123456789012.127.0.0.1:4566") == "s3-control");
+  CHECK(name("GET", "/v20180820/accesspoint?maxResults=3", "s3", "123456789012.localhost:4566") == "s3-control");
+  CHECK(name("PUT", "/v20180820/bucket/b1", "s3-outposts") == "s3-control");
+  CHECK(name("GET", "/S3Outposts/ListEndpoints", "s3-outposts") == "s3outposts");
+  // Path-style S3 stays S3's, signed or not.
+  CHECK(name("PUT", "/mybucket/key", "s3") == "s3");
+  CHECK(name("GET", "/", "s3") == "s3");
+  CHECK(name("GET", "/mybucket/key", std::nullopt) == "s3");
+  CHECK(name("PUT", "/token/key", std::nullopt) == "s3");  // sso-oidc's "/token" is POST-only
+  // Unsigned SSO, SSO OIDC and sign-in calls.
+  CHECK(name("POST", "/logout", std::nullopt) == "sso");
+  CHECK(name("GET", "/federation/credentials?role_name=r&account_id=123456789012", std::nullopt) == "sso");
+  CHECK(name("GET", "/assignment/accounts", std::nullopt) == "sso");
+  CHECK(name("POST", "/token", std::nullopt) == "sso-oidc");
+  CHECK(name("POST", "/client/register", std::nullopt) == "sso-oidc");
+  CHECK(name("POST", "/v1/token", std::nullopt) == "signin");
+  // Bedrock: an exact "/agents/{sessionId}" beats "/agents/{agentId}/" by trailing-slash tolerance.
+  CHECK(name("POST", "/agents/a1", "bedrock") == "bedrock-agent-runtime");
+  CHECK(name("POST", "/agents/a1/", "bedrock") == "bedrock-agent");
 }
