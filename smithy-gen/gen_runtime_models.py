@@ -39,7 +39,7 @@ Resolution rules:
   model.h keeps constraints on shapes only: such a member targets a copy of its target with the
   member's constraints applied (same name; identical copies shared).
 * Location: @httpLabel, @httpQuery, @httpQueryParams, @httpHeader, @httpPrefixHeaders,
-  @httpPayload, @httpResponseCode; else body. location_name: the header name, query key, header
+  @httpPayload, @httpResponseCode, @eventHeader (header named by the member), @eventPayload; else body. location_name: the header name, query key, header
   prefix, or the label's name (the member name). @hostLabel is a flag (the member also travels
   where its other bindings say).
 * timestamp_format of a member: its own @timestampFormat, else its target's.
@@ -213,6 +213,10 @@ class _Builder:
             location = "payload"
         elif "smithy.api#httpResponseCode" in t:
             location = "status_code"
+        elif "smithy.api#eventHeader" in t:  # event-stream members: an event header named by the member
+            location, location_name = "header", m.name
+        elif "smithy.api#eventPayload" in t:
+            location = "payload"
         if location != "body":
             out["location"] = location
         if location_name:
