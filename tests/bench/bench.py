@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""rime benchmark: rime side by side with nginx, nghttpd and moto_server, in one run.
+"""rime benchmark: rime side by side with nginx, nghttpd, moto_server and npm emulators, in one run.
 
 Normally started by tests/bench/run.sh (which builds rime and the startup probe first).
 Measures startup time, RSS (idle, with 1,000 idle connections, after load, peak) and, per scenario
-in scenarios.py, requests/s and latency with wrk (HTTP/1.1 keep-alive) and h2load (h2c).
-Prints one markdown report and writes it to tests/bench/results/latest.md (+ latest.json).
+in scenarios.py, requests/s and latency with wrk (HTTP/1.1 keep-alive; Lua checks every answer and
+chains requests per connection) and h2load (h2c). Prints one markdown report and writes it to
+tests/bench/results/latest.md (+ latest.json). --sdk: the same operations through the AWS SDK for
+JavaScript v3 (sdk/sdk_bench.mjs), rime vs moto, report in results/latest-sdk.md.
 Exits non-zero only when the script itself fails, not when a target is missed.
 """
 
 import argparse
 import ctypes
 import datetime
+import fnmatch
 import hashlib
 import hmac
 import http.client
@@ -200,21 +203,29 @@ def group_memory_kib(pgid):
 # ---------------------------------------------------------------- servers
 
 class Server:
-    """A server under test. argv(port) builds its command line."""
+    """A server under test. argv(port) builds its command line. `any_status`: ready (and, for the
+    startup probe, answered) at its first HTTP answer of any status (npm emulators answer 400 to a
+    bare GET)."""
 
-    def __init__(self, name, protos, ready_path, argv, note="", slow=False):
+    def __init__(self, name, protos, ready_path, argv, note="", slow=False, any_status=False):
         self.name, self.protos, self.ready_path, self.argv_fn = name, protos, ready_path, argv
-        self.note, self.slow = note, slow
+        self.note, self.slow, self.any_status = note, slow, any_status
+        self.credentials = None  # (access key, secret) to sign with, if not the test ones
         self.proc = None
         self.port = None
         self.rss = {}
+        self.vars = {}
 
     @property
     def host(self):
         return f"127.0.0.1:{self.port}"
 
+    def reset_vars(self):
+        self.vars = {"host": self.host, "port": str(self.port)}
+
     def start(self, timeout=30.0):
         self.port = free_port()
+        self.reset_vars()
         self.logfile = open(os.path.join(WORK, f"{self.name}.log"), "wb")
         self.proc = spawn(self.argv_fn(self.port), stderr=self.logfile, stdout=self.logfile)
         deadline = time.monotonic() + timeout
@@ -229,7 +240,7 @@ class Server:
                     c.close()
                 else:
                     status = h2_status(self.port, self.ready_path) or 200  # 0: answered
-                if 200 <= status < 300:
+                if 200 <= status < 300 or self.any_status:
                     return True
             except (OSError, http.client.HTTPException, ValueError):
                 pass
@@ -245,6 +256,35 @@ class Server:
         if self.proc:
             kill(self.proc)
             self.proc = None
+
+
+# npm emulators (tests/bench/peers, versions pinned in its package-lock.json): name -> argv(bin dir,
+# port, scratch dir). They are installed (`run.sh --install-peers`: npm ci) and started only when a
+# scenario that rime answers names them, so a run without such a scenario costs nothing.
+NPM_PEERS = {
+    "dynalite": (lambda b, p, d: ["node", os.path.join(b, "dynalite"), "--port", str(p)], "in memory"),
+    "kinesalite": (lambda b, p, d: ["node", os.path.join(b, "kinesalite"), "--port", str(p)], "in memory"),
+    "s3rver": (lambda b, p, d: ["node", os.path.join(b, "s3rver"), "--address", "127.0.0.1", "--port", str(p),
+                                "--directory", d, "--silent"], "objects in a temporary directory"),
+}
+NPM_CREDENTIALS = {"s3rver": ("S3RVER", "S3RVER")}  # s3rver checks signatures, with its own key
+PEERS_DIR = os.path.join(HERE, "peers")
+
+
+def npm_server(name):
+    bindir = os.path.join(PEERS_DIR, "node_modules", ".bin")
+    version = "?"
+    try:
+        with open(os.path.join(PEERS_DIR, "node_modules", name, "package.json")) as f:
+            version = json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        pass
+    scratch = lambda: tempfile.mkdtemp(prefix=f"{name}-", dir=WORK)
+    argv = lambda p: NPM_PEERS[name][0](bindir, p, scratch())
+    server = Server(name, ("h1",), "/", argv, note=f"{name} {version} (node, npm peer), {NPM_PEERS[name][1]}; "
+                    "short run", slow=True, any_status=True)
+    server.credentials = NPM_CREDENTIALS.get(name)
+    return server, argv
 
 
 def nginx_conf(port, workers, master):
@@ -304,7 +344,8 @@ def make_servers(args):
 
 # ---------------------------------------------------------------- requests
 
-def sigv4(method, host, path, headers, body, service, region, amz_date):
+def sigv4(method, host, path, headers, body, service, region, amz_date, creds=None):
+    access_key, secret_key = creds or (scn.ACCESS_KEY, scn.SECRET_KEY)
     parsed = urllib.parse.urlsplit(path)
     query = sorted(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
     canonical_query = "&".join(
@@ -312,6 +353,9 @@ def sigv4(method, host, path, headers, body, service, region, amz_date):
     hdrs = {k.lower(): " ".join(str(v).split()) for k, v in headers.items()}
     hdrs["host"] = host
     hdrs["x-amz-date"] = amz_date
+    extra = {}
+    if service == "s3":  # S3 clients always sign the payload hash and send it
+        extra["X-Amz-Content-Sha256"] = hdrs["x-amz-content-sha256"] = hashlib.sha256(body).hexdigest()
     names = sorted(hdrs)
     canonical_headers = "".join(f"{k}:{hdrs[k]}\n" for k in names)
     signed_headers = ";".join(names)
@@ -321,18 +365,51 @@ def sigv4(method, host, path, headers, body, service, region, amz_date):
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                          hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + scn.SECRET_KEY).encode()
+    key = ("AWS4" + secret_key).encode()
     for part in (amz_date[:8], region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    return {"X-Amz-Date": amz_date,
-            "Authorization": f"AWS4-HMAC-SHA256 Credential={scn.ACCESS_KEY}/{scope}, "
+    return {"X-Amz-Date": amz_date, **extra,
+            "Authorization": f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, "
                              f"SignedHeaders={signed_headers}, Signature={signature}"}
 
 
+TEMPLATE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(:url)?\}")
+
+
+def fill(text, values):
+    """`{name}` -> values[name], `{name:url}` -> percent-encoded; unknown names stay as they are."""
+    def rep(m):
+        if m.group(1) not in values:
+            return m.group(0)
+        v = str(values[m.group(1)])
+        return urllib.parse.quote(v, safe="-_.~") if m.group(2) else v
+    return TEMPLATE.sub(rep, text)
+
+
+def extract(body, cap):
+    """The value a scn.Capture finds in body, or None (the same search as the Lua `extract`)."""
+    i = body.find(cap.key)
+    if i < 0:
+        return None
+    i += len(cap.key)
+    if cap.open:
+        j = body.find(cap.open, i)
+        if j < 0:
+            return None
+        i = j + len(cap.open)
+    j = body.find(cap.close, i)
+    return body[i:j] if j >= 0 else None
+
+
+def steps_of(request):
+    return list(request) if isinstance(request, (list, tuple)) else [request]
+
+
 def materialize(req, server):
-    """(method, path, headers, body bytes) for one server, with {host} filled in and signed."""
-    sub = lambda s: s.replace("{host}", server.host)
+    """(method, path, headers, body bytes) for one server, with its template values filled in and
+    signed. Values not known yet (captured inside a chain) stay as `{name}`."""
+    sub = lambda s: fill(s, server.vars)
     path = sub(req.path)
     body = sub(req.body).encode()
     headers = {"Host": server.host}
@@ -341,24 +418,75 @@ def materialize(req, server):
         amz_date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         signed = {k: v for k, v in headers.items() if k.lower() != "host"}
         headers.update(sigv4(req.method, server.host, path, signed, body, req.sign[0], req.sign[1],
-                             amz_date))
+                             amz_date, server.credentials))
     return req.method, path, headers, body
 
 
-def send_once(server, req):
-    """One request over HTTP/1.1: (status, body text)."""
+def send_once(server, req, values=None):
+    """One request over HTTP/1.1: (status, body text). A capture is stored in `values`
+    (default: the server's template values)."""
     method, path, headers, body = materialize(req, server)
-    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     try:
         c.request(method, path, body=body or None, headers=headers)
         r = c.getresponse()
-        return r.status, r.read().decode(errors="replace")
+        status, text = r.status, r.read().decode(errors="replace")
     finally:
         c.close()
+    if req.capture and status < 400:
+        v = extract(text, req.capture)
+        if v is not None:
+            (server.vars if values is None else values)[req.capture.name] = v
+    return status, text
 
 
 def check(req, status, body):
-    return status == req.expect_status and (req.expect_body is None or req.expect_body in body)
+    ok = status == req.expect_status and (req.expect_body is None or req.expect_body in body)
+    return ok and (req.capture is None or extract(body, req.capture) is not None)
+
+
+def probe(server, request):
+    """Sends a request (or each step of a chain, captures feeding the next) once: (ok, status, body)."""
+    values = dict(server.vars)
+    saved, server.vars = server.vars, values
+    try:
+        for req in steps_of(request):
+            status, body = send_once(server, req)
+            if not check(req, status, body):
+                return False, status, body
+        return True, status, body
+    finally:
+        server.vars = saved
+
+
+class PrepareContext:
+    """What a scenario's prepare() gets: the server's name and template values, and ways to talk to it."""
+
+    def __init__(self, server, notes):
+        self._server, self.server, self.vars, self._notes = server, server.name, server.vars, notes
+
+    def send(self, req):
+        """(status, body, {captured name: value}) of one request (captures are not kept)."""
+        got = {}
+        status, body = send_once(self._server, req, got)
+        return status, body, got
+
+    def admin(self, method, path, body=""):
+        c = http.client.HTTPConnection("127.0.0.1", self._server.port, timeout=600)
+        try:
+            c.request(method, path, body=body.encode() if body else None,
+                      headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            return r.status, r.read().decode(errors="replace")
+        finally:
+            c.close()
+
+    def load_count(self, req, count, conns):
+        """Sends `req` `count` times over `conns` keep-alive connections (wrk), as fast as it goes."""
+        return run_wrk(req, self._server, conns, 3600, count=count)
+
+    def log(self, msg):
+        log(f"  {self.server}: {msg}")
 
 
 def lua_str(s):
@@ -369,49 +497,154 @@ def lua_str(s):
     return '"' + "".join(out) + '"'
 
 
-def wrk_script(req, server, path):
-    method, _, headers, body = materialize(req, server)
-    lines = [f"wrk.method = {lua_str(method)}", f"wrk.body = {lua_str(body) if body else 'nil'}"]
-    lines += [f"wrk.headers[{lua_str(k)}] = {lua_str(v)}" for k, v in headers.items()]
-    expect_body = lua_str(req.expect_body) if req.expect_body else "nil"
-    lines.append(f"""
-local expect_status, expect_body = {req.expect_status}, {expect_body}
-local threads = {{}}
+LUA_COMMON = r"""
+local function urlenc(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+local function extract(body, key, open, close)
+  local _, e = string.find(body, key, 1, true)
+  if not e then return nil end
+  local i = e + 1
+  if open ~= "" then
+    local _, e2 = string.find(body, open, i, true)
+    if not e2 then return nil end
+    i = e2 + 1
+  end
+  local j = string.find(body, close, i, true)
+  if not j then return nil end
+  return string.sub(body, i, j - 1)
+end
+local function fill(s, vars)
+  return (s:gsub("{([%a_][%w_]*)(:?%a*)}", function(name, f)
+    local v = vars[name]
+    if not v then return nil end
+    if f == ":url" then return urlenc(v) end
+    return v
+  end))
+end
+"""
+
+
+def wrk_script(request, server, path, limit=None):
+    """The Lua script for wrk: one request, or a chain that each connection (one per wrk thread)
+    walks through, captures filling later steps. Every answer is checked (status, body substring,
+    capture); a wrong one counts as `bad` and restarts the chain. With `limit`, each thread stops
+    after that many good answers."""
+    steps = steps_of(request)
+    lua = []
+    for req in steps:
+        method, rpath, headers, body = materialize(req, server)
+        hdrs = ", ".join(f"[{lua_str(k)}] = {lua_str(v)}" for k, v in headers.items())
+        cap = (f"{{name = {lua_str(req.capture.name)}, key = {lua_str(req.capture.key)}, "
+               f"open = {lua_str(req.capture.open)}, close = {lua_str(req.capture.close)}}}"
+               if req.capture else "nil")
+        dynamic = any(TEMPLATE.search(x) for x in [rpath, body.decode(errors="replace"), *headers.values()])
+        lua.append(f"  {{method = {lua_str(method)}, path = {lua_str(rpath)}, headers = {{{hdrs}}}, "
+                   f"body = {lua_str(body) if body else 'nil'}, status = {req.expect_status}, "
+                   f"expect = {lua_str(req.expect_body) if req.expect_body else 'nil'}, cap = {cap}, "
+                   f"dynamic = {'true' if dynamic else 'false'}}},")
+    single = len(steps) == 1 and not any("dynamic = true" in x for x in lua)
+    script = [LUA_COMMON, "local steps = {", *lua, "}", f"local limit = {limit or 0}",
+              f"local limit_file = {lua_str(path + '.done')}"]
+    if single:  # a fixed request: wrk formats it once, as for any static benchmark
+        s0 = steps[0]
+        method, _, headers, body = materialize(s0, server)
+        script.append(f"wrk.method = {lua_str(method)}")
+        script.append(f"wrk.body = {lua_str(body) if body else 'nil'}")
+        script += [f"wrk.headers[{lua_str(k)}] = {lua_str(v)}" for k, v in headers.items()]
+    script.append(r"""
+local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
+function init(args)
+  bad, good, chains, step, vars = 0, 0, 0, 1, {}
+  for _, s in ipairs(steps) do
+    if not s.dynamic then s.raw = wrk.format(s.method, s.path, s.headers, s.body) end
+  end
+end
+""")
+    if not single:
+        script.append(r"""
+function request()
+  local s = steps[step]
+  if s.raw then return s.raw end
+  local h = {}
+  for k, v in pairs(s.headers) do h[k] = fill(v, vars) end
+  return wrk.format(s.method, fill(s.path, vars), h, s.body and fill(s.body, vars))
+end
+""")
+    script.append(r"""
 function response(status, headers, body)
-  if status ~= expect_status or (expect_body and not (body and string.find(body, expect_body, 1, true))) then
+  local s = steps[step]
+  local ok = status == s.status and (not s.expect or (body and string.find(body, s.expect, 1, true) ~= nil))
+  if ok and s.cap then
+    local v = body and extract(body, s.cap.key, s.cap.open, s.cap.close)
+    if v then vars[s.cap.name] = v else ok = false end
+  end
+  if ok then
+    good = good + 1
+    if step == #steps then chains = chains + 1; step = 1 else step = step + 1 end
+    if limit > 0 and good == limit then
+      -- wrk's main thread sleeps for the whole duration: tell bench.py, which ends wrk with SIGINT
+      local f = io.open(limit_file, "a"); f:write("done\n"); f:close()
+      wrk.thread:stop()
+    end
+  else
     bad = bad + 1
+    step = 1
   end
 end
 function done(summary, latency, requests)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + (t:get("bad") or 0) end
+  local b, c = 0, 0
+  for _, t in ipairs(threads) do b = b + (t:get("bad") or 0); c = c + (t:get("chains") or 0) end
   local e = summary.errors
   io.write(string.format(
-    "RIME_BENCH requests=%d duration_us=%d bad=%d connect=%d read=%d write=%d timeout=%d "
-    .. "p50=%d p90=%d p99=%d max=%d\\n",
-    summary.requests, summary.duration, b, e.connect, e.read, e.write, e.timeout,
+    "RIME_BENCH requests=%d duration_us=%d bad=%d chains=%d connect=%d read=%d write=%d timeout=%d "
+    .. "p50=%d p90=%d p99=%d max=%d\n",
+    summary.requests, summary.duration, b, c, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 """)
     with open(path, "w") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(script))
 
 
-def run_wrk(req, server, conns, duration):
+def run_wrk(request, server, conns, duration, count=None):
+    """One wrk run. A chain runs one connection per wrk thread (wrk's Lua state is per thread, so
+    that is how a chain stays per connection); a single request runs on 2 threads. With `count`,
+    stops after that many good answers (split over the threads) instead of after `duration`."""
+    chain = len(steps_of(request)) > 1
+    threads = conns if chain else max(1, min(2, conns))
     script = os.path.join(WORK, f"wrk-{server.name}.lua")
-    wrk_script(req, server, script)
-    threads = max(1, min(2, conns))
-    url = f"http://127.0.0.1:{server.port}{materialize(req, server)[1]}"
-    rc, out = run_tool(["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s", "--latency",
-                        "-s", script, url], timeout=duration + 30)
+    wrk_script(request, server, script, limit=(count + threads - 1) // threads if count else None)
+    url = f"http://127.0.0.1:{server.port}{fill(steps_of(request)[0].path, server.vars)}"
+    argv = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s", "--latency", "-s", script, url]
+    if count:
+        done = script + ".done"
+        if os.path.exists(done):
+            os.unlink(done)
+        p = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, group=True)
+        while p.poll() is None:
+            try:
+                with open(done) as f:
+                    if len(f.readlines()) >= threads:
+                        os.killpg(p.pid, signal.SIGINT)  # wrk prints its summary and exits
+                        break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        out = p.communicate(timeout=60)[0].decode(errors="replace")
+        rc = 0 if p.returncode in (0, -signal.SIGINT) else p.returncode
+        LIVE.remove(p)
+    else:
+        rc, out = run_tool(argv, timeout=duration + 30)
     m = re.search(r"RIME_BENCH (.*)", out)
     if rc != 0 or not m:
         raise RuntimeError(f"wrk failed (rc {rc}):\n{out}")
     v = {k: int(x) for k, x in (kv.split("=") for kv in m.group(1).split())}
     errs = {k: v[k] for k in ("bad", "connect", "read", "write", "timeout") if v[k]}
-    return {"rps": v["requests"] / (v["duration_us"] / 1e6), "p50": v["p50"], "p99": v["p99"],
+    secs = v["duration_us"] / 1e6
+    return {"rps": v["requests"] / secs, "p50": v["p50"], "p99": v["p99"],
+            "chains_per_s": v["chains"] / secs if chain else None,
             "requests": v["requests"], "errors": sum(errs.values()), "error_detail": errs}
 
 
@@ -456,13 +689,13 @@ def run_h2load(req, server, conns, duration):
 
 # ---------------------------------------------------------------- phases
 
-def measure_startup(probe, name, argv_fn, path, samples, floor=False, timeout_s=10):
+def measure_startup(probe, name, argv_fn, path, samples, floor=False, timeout_s=10, any_status=False):
     times = []
     failures = 0
     for _ in range(samples):
         port = 0 if floor else free_port()
-        rc, out = run_tool([probe, "-t", str(timeout_s * 1000), "-p", path, str(port), "--"] + argv_fn(port),
-                           timeout=timeout_s + 20)
+        rc, out = run_tool([probe, "-t", str(timeout_s * 1000), "-p", path] + (["-a"] if any_status else [])
+                           + [str(port), "--"] + argv_fn(port), timeout=timeout_s + 20)
         if rc == 0 and out.strip().splitlines()[-1].isdigit():
             times.append(int(out.strip().splitlines()[-1]) / 1000.0)
         else:
@@ -517,7 +750,9 @@ def median(xs):
 
 
 def summarize(runs):
+    chains = [r["chains_per_s"] for r in runs if r.get("chains_per_s") is not None]
     return {"rps": median([r["rps"] for r in runs]), "p50": median([r["p50"] for r in runs]),
+            "chains_per_s": median(chains),
             "p99": median([r["p99"] for r in runs]), "errors": sum(r["errors"] for r in runs),
             "error_detail": merge_detail(runs), "runs": len(runs),
             "requests": sum(r["requests"] for r in runs)}
@@ -575,17 +810,30 @@ def main():
     ap.add_argument("--h2-connections", default="16", help="h2load connection counts (default 16)")
     ap.add_argument("--idle-connections", type=int, default=1000)
     ap.add_argument("--slow-duration", type=int, help="seconds per run for moto (default 2, quick 1)")
-    ap.add_argument("--scenario", action="append", help="run only these scenarios (repeatable)")
+    ap.add_argument("--scenario", action="append",
+                    help="run only the scenarios matching this glob, e.g. 'sqs-*' or health (repeatable)")
+    ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
     ap.add_argument("--no-moto", action="store_true", help="leave moto_server out")
+    ap.add_argument("--no-npm-peers", action="store_true", help="leave the npm emulators (tests/bench/peers) out")
+    ap.add_argument("--sdk", action="store_true",
+                    help="SDK mode: the same operations through the AWS SDK for JavaScript v3, rime vs moto")
+    ap.add_argument("--sdk-callers", default="1,16", help="SDK mode: concurrent async callers (default 1,16)")
     ap.add_argument("--rime", default=os.path.join(REPO, "build", "server", "rime"))
     ap.add_argument("--rime-arg", action="append", default=[], help="extra rime argument (repeatable)")
     ap.add_argument("--probe", default=os.path.join(WORK, "startup_probe"))
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
+    if args.list:
+        for sc in scn.SCENARIOS:
+            kind = f"chain of {len(steps_of(sc.request))}" if len(steps_of(sc.request)) > 1 else "request"
+            print(f"{sc.name:40} {kind:11} {','.join(sc.protocols):6} peers: {','.join(sc.peers) or '-'}")
+        return
     args.duration = args.duration or (2 if args.quick else 5)
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.startup_samples = args.startup_samples or (5 if args.quick else 21)
     args.slow_duration = min(args.duration, args.slow_duration or (1 if args.quick else 2))
+    if args.sdk:
+        return sdk_main(args)
     h1_conns = [int(x) for x in args.connections.split(",") if x]
     h2_conns = [int(x) for x in args.h2_connections.split(",") if x]
 
@@ -655,45 +903,106 @@ def main():
     ceilings = {}  # (proto, conns) -> summary
     results = []  # rows
     rime = servers["rime"]
-    chosen = [s for s in scn.SCENARIOS if not args.scenario or s.name in args.scenario]
+    npm_failed = set()
+
+    def start_npm_peer(name):
+        if name in npm_failed:
+            return
+        if not os.path.isdir(os.path.join(PEERS_DIR, "node_modules", name)):
+            log("== installing npm peers (run.sh --install-peers)")
+            rc = subprocess.run(["bash", os.path.join(HERE, "run.sh"), "--install-peers"],
+                                stdout=sys.stderr).returncode
+            if rc != 0 or not os.path.isdir(os.path.join(PEERS_DIR, "node_modules", name)):
+                notes.append(f"{name} skipped: `npm ci` in tests/bench/peers failed")
+                npm_failed.add(name)
+                return
+        server, argv = npm_server(name)
+        log(f"== startup and memory: {name}")
+        times, failures = measure_startup(args.probe, name, argv, "/", min(3, args.startup_samples),
+                                          timeout_s=30, any_status=True)
+        startup_res[name] = times
+        if failures:
+            notes.append(f"{name}: {failures} startups failed")
+        if not server.start():
+            notes.append(f"{name} skipped: did not start (see its log in {WORK})")
+            npm_failed.add(name)
+            return
+        measure_rss(server, args.idle_connections)
+        servers[name] = server
+
+    def short(body):
+        return repr(body.strip()[:120])
+
+    def run_setup(server, sc):
+        """None, or why `server` cannot take part (setup failed, prepare refused, wrong answer)."""
+        server.reset_vars()
+        for req in sc.setup:
+            status, body = send_once(server, req)
+            if server is rime and status in sc.skip_if_rime_status:
+                return f"answers {status} to its setup ({short(body)})"
+            if status >= 500 or (req.capture and req.capture.name not in server.vars):
+                return f"setup request answered {status} {short(body)}"
+        return None
+
+    def teardown(server, sc):
+        for req in sc.teardown:
+            try:
+                send_once(server, req)
+            except (OSError, http.client.HTTPException) as e:
+                log(f"  teardown on {server.name}: {e}")
+
+    chosen = [s for s in scn.SCENARIOS
+              if not args.scenario or any(fnmatch.fnmatchcase(s.name, pat) for pat in args.scenario)]
     for sc in chosen:
         log(f"== scenario {sc.name}")
-        for req in sc.setup:
-            for s in servers.values():
-                try:
-                    send_once(s, req)
-                except Exception as e:
-                    log(f"  setup on {s.name}: {e}")
+        chain = len(steps_of(sc.request)) > 1
+        # rime first: its answers decide whether the scenario runs at all (501: not implemented yet)
         try:
-            status, body = send_once(rime, sc.request)
-        except (OSError, http.client.HTTPException) as e:
-            notes.append(f"scenario {sc.name} skipped: rime did not answer its request ({e})")
+            why = run_setup(rime, sc)
+            if not why:
+                ok, status, body = probe(rime, sc.request)
+                if status in sc.skip_if_rime_status:
+                    why = f"answers {status} ({short(body)})"
+                elif not ok:
+                    notes.append(f"scenario {sc.name}: rime's answer does not match the expectation "
+                                 f"(status {status}, body {short(body)}); measured anyway")
+            if not why and sc.prepare:
+                why = sc.prepare(PrepareContext(rime, notes))
+        except (OSError, http.client.HTTPException, RuntimeError) as e:
+            why = f"did not answer ({e})"
+        if why:
+            notes.append(f"scenario {sc.name} skipped: rime {why}")
+            teardown(rime, sc)
             continue
-        if status in sc.skip_if_rime_status:
-            notes.append(f"scenario {sc.name} skipped: rime answers {status} ({body.strip()[:100]})")
-            continue
-        if not check(sc.request, status, body):
-            notes.append(f"scenario {sc.name}: rime's answer does not match the expectation "
-                         f"(status {status}, body {body.strip()[:100]!r}); measured anyway")
         peers = {}
         for pname, preq in sc.peers.items():
+            if pname in NPM_PEERS and pname not in servers and not args.no_npm_peers:
+                start_npm_peer(pname)
             if pname not in servers:
                 continue
+            s = servers[pname]
             preq = preq or sc.request
             try:
-                if "h1" in servers[pname].protos:
-                    st, bd = send_once(servers[pname], preq)
+                why = None
+                if "h1" in s.protos:
+                    why = run_setup(s, sc)
+                    if not why and sc.prepare:
+                        why = sc.prepare(PrepareContext(s, notes))
+                    if not why:
+                        ok, st, bd = probe(s, preq)
+                        why = None if ok else f"it answered {st} {short(bd)}"
                 else:  # h2-only (nghttpd): the status is all h2load checks anyway
-                    st, bd = h2_status(servers[pname].port, preq.path), preq.expect_body or ""
-            except (OSError, http.client.HTTPException, ValueError) as e:
-                st, bd = 0, str(e)
-            if not check(preq, st, bd):
-                notes.append(f"scenario {sc.name}: peer {pname} skipped, it answered {st} "
-                             f"{bd.strip()[:80]!r}")
+                    s.reset_vars()
+                    st = h2_status(s.port, steps_of(preq)[0].path)
+                    why = None if st == steps_of(preq)[0].expect_status else f"it answered {st}"
+            except (OSError, http.client.HTTPException, ValueError, RuntimeError) as e:
+                why = str(e)
+            if why:
+                notes.append(f"scenario {sc.name}: {pname} skipped: {why}")
                 continue
             peers[pname] = preq
         for proto in sc.protocols:
-            if not load_tools[proto]:
+            if not load_tools[proto] or (chain and proto != "h1"):
                 continue
             runner = run_wrk if proto == "h1" else run_h2load
             for conns in (h1_conns if proto == "h1" else h2_conns):
@@ -721,7 +1030,10 @@ def main():
                 for name, _ in targets:
                     if name in summ:
                         results.append({"scenario": sc.name, "proto": proto, "conns": conns,
-                                        "server": name, "ceiling": name == ceil, **summ[name]})
+                                        "server": name, "ceiling": name == ceil, "note": sc.note,
+                                        **summ[name]})
+        for name in ["rime", *peers]:
+            teardown(servers[name], sc)
 
     # 4. RSS after load, peak
     for s in servers.values():
@@ -746,12 +1058,17 @@ def main():
         vs_peer = "–" if r["server"] == "rime" else f_ratio(rime_row and rime_row["rps"], r["rps"])
         vs_ceil = f_ratio(r["rps"], ceil and ceil["rps"]) if r["server"] == "rime" else "–"
         rows.append([r["scenario"], "HTTP/1.1" if r["proto"] == "h1" else "h2c", r["conns"], server,
-                     f_rps(r["rps"]), f_us(r["p50"]), f_us(r["p99"]), f_errors(r), vs_peer, vs_ceil])
-    md.append(table(["scenario", "proto", "conns", "server", "req/s", "p50", "p99", "errors",
+                     f_rps(r["rps"]), f_rps(r.get("chains_per_s")), f_us(r["p50"]), f_us(r["p99"]),
+                     f_errors(r), vs_peer, vs_ceil])
+    md.append(table(["scenario", "proto", "conns", "server", "req/s", "chains/s", "p50", "p99", "errors",
                      "rime/this", "rime/ceiling"], rows))
     md += ["", "rime/this: rime's req/s over this server's, same scenario and connections. "
            "Ceiling: nginx `return 200` (HTTP/1.1), nghttpd static file (h2c). "
-           "h2load checks the status only; wrk checks status and body.", ""]
+           "h2load checks the status only; wrk checks status, body and captures. "
+           "Chains (send, receive, delete on one connection): req/s counts each request of the 1:1:1 mix, "
+           "chains/s the completed triples; wrk runs one thread per connection for them. "
+           ":1M: on a queue holding 1,000,000 messages (rime only: moto would take minutes to fill it). "
+           "moto and the npm peers get one short run.", ""]
 
     md.append("## Startup (exec to first 2xx answer)")
     md.append("")
@@ -765,7 +1082,7 @@ def main():
     md += ["", "nginx: `master_process off`, 1 worker. exec floor: fork + exec + exit of /bin/true "
            "(the machine's cost of starting any process).", ""]
 
-    md.append(f"## Memory (RSS, summed over the process group)")
+    md.append("## Memory (RSS, summed over the process group)")
     md.append("")
     rows = []
     for name, s in servers.items():
@@ -815,6 +1132,129 @@ def main():
                    "rss_kib": {n: s.rss for n, s in servers.items()}, "notes": notes}, f, indent=1)
     print(report)
     log(f"written to {os.path.join(args.out, 'latest.md')}")
+
+
+# ---------------------------------------------------------------- SDK mode
+
+SDK_OPS = ["sts-get-caller-identity", "sqs-send", "sqs-send-receive-delete", "sns-publish"]
+
+
+def run_sdk(server, op, callers, seconds, tag):
+    env = dict(os.environ, NODE_NO_WARNINGS="1")
+    for k in list(env):
+        if k.startswith("AWS_"):
+            env.pop(k)  # no profile, endpoint or credentials from the environment
+    cfg = json.dumps({"endpoint": f"http://{server.host}", "op": op, "callers": callers, "seconds": seconds,
+                      "tag": tag})
+    p = spawn(["node", os.path.join(HERE, "sdk", "sdk_bench.mjs"), cfg], stdout=subprocess.PIPE,
+              stderr=subprocess.PIPE, group=True)
+    try:
+        out, err = p.communicate(timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        kill(p)
+        return {"failed": "timed out"}
+    if p in LIVE:
+        LIVE.remove(p)
+    lines = [x for x in out.decode(errors="replace").splitlines() if x.startswith("{")]
+    if p.returncode != 0 or not lines:
+        return {"failed": f"node exited {p.returncode}: {err.decode(errors='replace').strip()[-300:]}"}
+    return json.loads(lines[-1])
+
+
+def sdk_main(args):
+    """--sdk: each operation through the AWS SDK for JavaScript v3, N concurrent async callers in one
+    node process, rime vs moto, interleaved rounds (moto: one short round)."""
+    notes = []
+    if not shutil.which("node"):
+        raise SystemExit("node is not installed")
+    if not os.path.isdir(os.path.join(REPO, "node_modules", "@aws-sdk")):
+        raise SystemExit(f"no AWS SDK under {REPO}/node_modules: run `npm ci` in {REPO}")
+    servers, _ = make_servers(args)
+    servers = {k: v for k, v in servers.items() if k in ("rime", "moto")}
+    if args.no_moto or not MOTO:
+        notes.append("moto skipped: " + ("--no-moto" if args.no_moto else "`moto_server` not found"))
+        servers.pop("moto", None)
+    for name in list(servers):
+        if not servers[name].start():
+            if name == "rime":
+                raise SystemExit("rime did not start")
+            notes.append(f"{name} skipped: did not start")
+            servers.pop(name)
+    callers_list = [int(x) for x in args.sdk_callers.split(",") if x]
+    ops = [o for o in SDK_OPS if not args.scenario or any(fnmatch.fnmatchcase(o, p) for p in args.scenario)]
+    started_at = datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    load_before = os.getloadavg()
+    results = []
+    for op in ops:
+        skipped = False
+        for callers in callers_list:
+            runs = {n: [] for n in servers}
+            for rnd in range(args.rounds):
+                for name, s in servers.items():
+                    if skipped or (s.slow and rnd > 0):
+                        continue
+                    d = args.slow_duration if s.slow else args.duration
+                    log(f"== sdk {op} callers {callers} round {rnd + 1}/{args.rounds}: {name} ({d:g} s)")
+                    r = run_sdk(s, op, callers, d, f"{name}-{callers}-{rnd}")
+                    if "skipped" in r or "failed" in r:
+                        why = r.get("skipped") or "failed: " + r["failed"]
+                        if name == "rime" or "skipped" in r and "not installed" in why:
+                            notes.append(f"{op} skipped: {name}: {why}")
+                            skipped = True
+                        else:
+                            notes.append(f"{op} c{callers}: {name} {why}")
+                        continue
+                    runs[name].append(r)
+            for name, rs in runs.items():
+                if rs:
+                    results.append({"op": op, "callers": callers, "server": name,
+                                    "ops_per_s": median([r["ops_per_s"] for r in rs]),
+                                    "p50": median([r["p50_us"] for r in rs if r["p50_us"] is not None]),
+                                    "p99": median([r["p99_us"] for r in rs if r["p99_us"] is not None]),
+                                    "ops": sum(r["ops"] for r in rs), "errors": sum(r["errors"] for r in rs),
+                                    "error_sample": next((r["error_sample"] for r in rs if r["error_sample"]), None),
+                                    "runs": len(rs)})
+            if skipped:
+                break
+    for s in servers.values():
+        s.stop()
+
+    rev = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip()
+    sdk_version = "?"
+    try:
+        with open(os.path.join(REPO, "node_modules", "@aws-sdk", "client-sqs", "package.json")) as f:
+            sdk_version = json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        pass
+    node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    md = [f"# rime SDK benchmark — {started_at}", "",
+          f"rime {rev}; {os.cpu_count()} CPUs; load average at start {load_before[0]:.2f}; AWS SDK for "
+          f"JavaScript v3 ({sdk_version}) on node {node_version}, one process, N concurrent async callers, "
+          f"keep-alive agent with N sockets; runs of {args.duration:g} s × {args.rounds} interleaved rounds "
+          f"(medians), moto {args.slow_duration:g} s × 1.", ""]
+    rows = []
+    for r in results:
+        rime_row = next((x for x in results if x["op"] == r["op"] and x["callers"] == r["callers"]
+                         and x["server"] == "rime"), None)
+        err = "0" if not r["errors"] else f"**{r['errors']}** ({(r['error_sample'] or '')[:80]})"
+        rows.append([r["op"], r["callers"], r["server"], f_rps(r["ops_per_s"]), f_us(r["p50"]), f_us(r["p99"]),
+                     err, "–" if r["server"] == "rime" else f_ratio(rime_row and rime_row["ops_per_s"], r["ops_per_s"])])
+    md.append(table(["operation", "callers", "server", "ops/s", "p50", "p99", "errors", "rime/this"], rows))
+    md += ["", "Latency is client-side: from `client.send()` to the parsed result, signing and parsing "
+           "included. sqs-send-receive-delete: one op is the three calls in a row (SendMessage, "
+           "ReceiveMessage with a body check, DeleteMessage with its receipt handle). The SDK client "
+           "(one node process) is usually the bottleneck for rime: compare with the raw-HTTP report.", ""]
+    if notes:
+        md += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    report = "\n".join(md)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "latest-sdk.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(args.out, "latest-sdk.json"), "w") as f:
+        json.dump({"started_at": started_at, "rev": rev, "results": results, "notes": notes}, f, indent=1)
+    print(report)
+    log(f"written to {os.path.join(args.out, 'latest-sdk.md')}")
 
 
 def _on_signal(signum, frame):

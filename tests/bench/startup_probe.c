@@ -1,12 +1,13 @@
 /* startup_probe: time from exec of a server to its first answered request.
  *
- * Usage: startup_probe [-t TIMEOUT_MS] [-p PATH] [-v] PORT -- COMMAND [ARGS...]
+ * Usage: startup_probe [-t TIMEOUT_MS] [-p PATH] [-a] [-v] PORT -- COMMAND [ARGS...]
  *
  * With PORT 0 it only times fork/exec/exit of COMMAND (e.g. /bin/true: the machine's exec floor).
  *
  * Reads CLOCK_MONOTONIC, fork/execs COMMAND (in its own process group, killed if this probe dies),
  * then repeatedly connects to 127.0.0.1:PORT, sends "GET PATH HTTP/1.1" and reads the status line,
- * until a 2xx arrives. Prints the elapsed microseconds on stdout, kills the server's process group,
+ * until a 2xx arrives (-a: any HTTP status, for servers that answer 400 to a bare GET). Prints the
+ * elapsed microseconds on stdout, kills the server's process group,
  * and exits 0. Exits 2 on timeout or when the server exits first, 1 on usage/system errors.
  */
 #define _GNU_SOURCE
@@ -52,8 +53,8 @@ static long long now_us(void) {
   return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-/* One attempt: 1 when a 200 status line was read, 0 otherwise. */
-static int try_request(int port, const char *req, size_t req_len) {
+/* One attempt: 1 when a 2xx (any_status: any) status line was read, 0 otherwise. */
+static int try_request(int port, const char *req, size_t req_len, int any_status) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return 0;
   struct sockaddr_in addr;
@@ -83,7 +84,7 @@ static int try_request(int port, const char *req, size_t req_len) {
         got += (size_t)n;
       }
       buf[got] = 0;
-      ok = got >= 12 && strncmp(buf, "HTTP/1.", 7) == 0 && buf[9] == '2'; /* any 2xx */
+      ok = got >= 12 && strncmp(buf, "HTTP/1.", 7) == 0 && (any_status || buf[9] == '2'); /* any 2xx */
     }
   }
   close(fd);
@@ -94,15 +95,17 @@ int main(int argc, char **argv) {
   long timeout_ms = 10000;
   const char *path = "/";
   int verbose = 0;
+  int any_status = 0;
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
     else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) path = argv[++i];
     else if (strcmp(argv[i], "-v") == 0) verbose = 1;
+    else if (strcmp(argv[i], "-a") == 0) any_status = 1;
     else break;
   }
   if (i + 2 >= argc || strcmp(argv[i + 1], "--") != 0) {
-    fprintf(stderr, "usage: %s [-t TIMEOUT_MS] [-p PATH] [-v] PORT -- COMMAND [ARGS...]\n", argv[0]);
+    fprintf(stderr, "usage: %s [-t TIMEOUT_MS] [-p PATH] [-a] [-v] PORT -- COMMAND [ARGS...]\n", argv[0]);
     return 1;
   }
   int port = atoi(argv[i]);
@@ -151,7 +154,7 @@ int main(int argc, char **argv) {
   long long deadline = start + timeout_ms * 1000LL;
   struct timespec pause = {0, 100 * 1000}; /* 100 us between attempts */
   for (;;) {
-    if (try_request(port, req, (size_t)req_len)) {
+    if (try_request(port, req, (size_t)req_len, any_status)) {
       long long elapsed = now_us() - start;
       kill_child();
       printf("%lld\n", elapsed);
