@@ -139,8 +139,15 @@ Response Admin::state(const Request& request) {
     return Response::json(200, snapshot(services, account, region, mode));
   }
   if (request.method == "PUT" || request.method == "PATCH") {
-    if (!request.body.in_memory()) return json_message(413, "error", "state document too large");
-    if (auto err = apply(request.body.view(), request.method == "PATCH")) return bad_request(*err);
+    // Snapshots of deep queues run to hundreds of MB, and a GET must PUT back: documents that
+    // spilled to disk are read back, up to a bound that keeps the parsed DOM within memory.
+    constexpr std::uint64_t kMaxStateDocument = 1ull << 30;
+    if (request.body.size() > kMaxStateDocument)
+      return json_message(413, "error", "state document larger than 1 GiB");
+    std::string spilled;
+    if (!request.body.in_memory()) spilled = request.body.read_all();
+    std::string_view document = request.body.in_memory() ? request.body.view() : std::string_view(spilled);
+    if (auto err = apply(document, request.method == "PATCH")) return bad_request(*err);
     return json_message(200, "status", "ok");
   }
   if (request.method == "DELETE") {

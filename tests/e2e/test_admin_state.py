@@ -101,6 +101,18 @@ def test_put_replaces_only_scopes_in_body(server):
     assert after["services"]["rimetest"][A2] == before["services"]["rimetest"][A2]
 
 
+def test_put_of_a_document_larger_than_the_in_memory_body_limit(server):
+    """Bodies over 8 MiB spill to disk; a state document that large (deep queues) still restores."""
+    big = {f"k{i}": os.urandom(64 * 1024) for i in range(160)}  # 10 MiB raw, ~14 MiB as base64 JSON
+    doc = kv_doc({(A1, "us-east-1"): big})
+    r = put_state(server, doc)
+    assert r.status_code == 200, r.text[:300]
+    kv = Kv(server, account=A1)
+    assert sorted(kv.keys()) == sorted(big)
+    assert kv.data("k7") == big["k7"]
+    assert items_of(get_state(server), A1, "us-east-1")["k159"]["data"] == base64.b64encode(big["k159"]).decode()
+
+
 def test_put_with_empty_items_empties_scope(server):
     """A scope restored with no items is emptied (its old keys are gone)."""
     populate(server)
