@@ -89,7 +89,7 @@ std::string_view identify_operation(Protocol protocol, const catalog::Service& s
 }
 
 std::variant<ParsedRequest, AwsError> parse_request(Protocol protocol, const ServiceModel& model,
-                                                    const Request& request) {
+                                                    const Request& request, const ValidationPolicy& policy) {
   ParseResult result;
   switch (protocol) {
     case Protocol::kAwsQuery: result = parse_query(false, model, request); break;
@@ -101,7 +101,7 @@ std::variant<ParsedRequest, AwsError> parse_request(Protocol protocol, const Ser
     case Protocol::kRestXml: result = parse_rest_xml(model, request); break;
   }
   if (auto* parsed = std::get_if<ParsedRequest>(&result)) {
-    auto violations = validate(model, parsed->operation->input, parsed->input);
+    auto violations = validate(model, parsed->operation->input, parsed->input, policy);
     if (!violations.empty()) return validation_error(protocol, violations);
   }
   return result;

@@ -37,6 +37,13 @@ std::string_view identify_operation(Protocol protocol, const catalog::Service& s
 std::optional<std::uint64_t> rest_binding_rank(std::span<const catalog::Operation> operations,
                                                const Request& request);
 
+/// What the front end checks before a handler runs. AWS services differ: DynamoDB rejects an
+/// unknown enum value with "Member must satisfy enum value set", SQS answers with its own errors
+/// (InvalidAttributeName) from the handler, so a service may leave enums to its handlers.
+struct ValidationPolicy {
+  bool enums = true;
+};
+
 struct ParsedRequest {
   const Operation* operation = nullptr;
   Value input;  // an object shaped by the operation's input; members absent on the wire are absent
@@ -46,7 +53,7 @@ struct ParsedRequest {
 /// the service's validation error for constraint violations, NotImplemented-style
 /// UnknownOperation for operations the model lacks.
 std::variant<ParsedRequest, AwsError> parse_request(Protocol protocol, const ServiceModel& model,
-                                                    const Request& request);
+                                                    const Request& request, const ValidationPolicy& policy = {});
 
 /// Serialises an operation's output (an object shaped by its output shape). A member targeting
 /// an event-stream union holds a list of events, each a union value ({"chunk": {"bytes": ..}}):

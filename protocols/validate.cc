@@ -80,7 +80,7 @@ std::size_t utf8_length(const std::string& s) {
 
 class Validator {
  public:
-  explicit Validator(const ServiceModel& model) : model_(model) {}
+  Validator(const ServiceModel& model, const ValidationPolicy& policy) : model_(model), policy_(policy) {}
   std::vector<Violation> out;
 
   void shape(const Shape& s, const Value& v, const std::string& path, int depth) {
@@ -91,7 +91,8 @@ class Validator {
       if (const std::regex* re = compiled(s.pattern); re && !std::regex_search(v.as_string(), *re))
         add(v, path, "Member must satisfy regular expression pattern: " + unanchored(s.pattern));
     }
-    if (s.type == ShapeType::kEnum || (!s.enum_values.empty() && s.type == ShapeType::kString)) enum_value(s, v, path);
+    if (policy_.enums && (s.type == ShapeType::kEnum || (!s.enum_values.empty() && s.type == ShapeType::kString)))
+      enum_value(s, v, path);
     switch (s.type) {
       case ShapeType::kStructure:
       case ShapeType::kUnion:
@@ -176,13 +177,15 @@ class Validator {
   }
 
   const ServiceModel& model_;
+  const ValidationPolicy& policy_;
 };
 
 }  // namespace
 
-std::vector<Violation> validate(const ServiceModel& model, ShapeIndex input_shape, const Value& input) {
+std::vector<Violation> validate(const ServiceModel& model, ShapeIndex input_shape, const Value& input,
+                                const ValidationPolicy& policy) {
   if (input_shape == kNoShape) return {};
-  Validator v(model);
+  Validator v(model, policy);
   v.shape(model.shape(input_shape), input.is_null() ? Value::object() : input, "", 0);
   return std::move(v.out);
 }

@@ -9,6 +9,7 @@
 
 #include "core/aws_error.h"
 #include "protocols/model.h"
+#include "protocols/protocol.h"
 #include "protocols/value.h"
 
 namespace rime::proto {
@@ -20,7 +21,8 @@ struct Violation {
 };
 
 /// Every violation in `input` (an object of shape `input_shape`), in member order.
-std::vector<Violation> validate(const ServiceModel& model, ShapeIndex input_shape, const Value& input);
+std::vector<Violation> validate(const ServiceModel& model, ShapeIndex input_shape, const Value& input,
+                                const ValidationPolicy& policy = {});
 
 /// The protocol's validation error for the violations: ValidationException (JSON, REST, CBOR),
 /// ValidationError (awsQuery), InvalidParameterValue (ec2Query).

@@ -21,7 +21,7 @@ bool ModeledService::matches_http_binding(const Request& request) const {
 
 void ModeledService::handle(Request& request, RequestContext& ctx, Responder responder) {
   proto::Protocol protocol = proto::detect_protocol(*model_.info, request);
-  auto parsed = proto::parse_request(protocol, model_, request);
+  auto parsed = proto::parse_request(protocol, model_, request, validation_);
   if (auto* error = std::get_if<AwsError>(&parsed)) {
     ctx.operation = std::string(proto::identify_operation(protocol, *model_.info, request));
     responder.send(proto::serialize_error(protocol, *model_.info, &model_, *error, ctx));

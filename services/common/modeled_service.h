@@ -62,11 +62,15 @@ class ModeledService : public virtual MockService {
  protected:
   /// Host patterns, extra target prefixes: services adjust routing in their constructor.
   RoutingInfo& mutable_routing() { return routing_; }
+  /// What the front end validates before handlers run (services whose AWS original answers
+  /// enum mistakes with its own errors turn enum checks off).
+  proto::ValidationPolicy& mutable_validation() { return validation_; }
 
  private:
   const proto::ServiceModel& model_;
   Invoker invoker_;
   RoutingInfo routing_;
+  proto::ValidationPolicy validation_;
 };
 
 }  // namespace rime

@@ -415,3 +415,22 @@ TEST_CASE("Escapes decode to UTF-8, surrogate pairs included", "[protocols][awsJ
   // And come back as valid JSON (raw UTF-8, control characters escaped).
   CHECK(kitchen(kitchen_out(v)) == v);
 }
+
+TEST_CASE("Unknown enum values: AWS's validation error, unless the service checks enums itself",
+          "[protocols][awsJson]") {
+  // Why: DynamoDB-style front ends answer "Member must satisfy enum value set"; SQS answers
+  // InvalidAttributeName from its handler, so it turns front-end enum checks off.
+  auto request = models::json_request("Kitchen_2024.Everything", R"({"Enum":"Z"})");
+  auto strict = parse_request(Protocol::kAwsJson1_0, models::kitchen::kJsonModel, request);
+  auto* error = std::get_if<AwsError>(&strict);
+  REQUIRE(error);
+  CHECK(error->code == "ValidationException");
+  CHECK(error->message ==
+        "1 validation error detected: Value 'Z' at 'enum' failed to satisfy constraint: Member must satisfy enum "
+        "value set: [A, B]");
+  auto lenient = parse_request(Protocol::kAwsJson1_0, models::kitchen::kJsonModel, request, ValidationPolicy{.enums = false});
+  auto* parsed = std::get_if<ParsedRequest>(&lenient);
+  REQUIRE(parsed);
+  REQUIRE(parsed->input.find("Enum"));
+  CHECK(parsed->input.find("Enum")->as_string() == "Z");
+}
