@@ -9,9 +9,9 @@ calling the X operation" and exit 254/255), never a parse or connection error.
 Clients: boto3 1.26 (Debian, runs this file), boto3 1.43 (pyenv, subprocess), AWS CLI v1 (pyenv,
 botocore 1.43) and v2 (Debian, 2.9.19). The JS SDK v3 does the same in js/not_implemented.test.mjs.
 Which protocol each client sends is asserted too, so a change of client is noticed:
-  - SQS: botocore 1.29 and CLI v2 2.9.19 send awsQuery; botocore 1.43 sends awsJson1_0
-    (with `x-amzn-query-mode: true`).
-  - CloudWatch: its model lists rpcv2Cbor, awsJson1_0, awsQuery, but botocore 1.43 ranks json
+  - CloudWatch (awsQueryCompatible, like SQS, which is implemented and tested in test_sqs*.py):
+    botocore 1.29 and CLI v2 2.9.19 send awsQuery; botocore 1.43 sends awsJson1_0 with
+    `x-amzn-query-mode: true`. Its model lists rpcv2Cbor, awsJson1_0, awsQuery, but botocore 1.43 ranks json
     before smithy-rpc-v2-cbor, so it (and CLI v1) send awsJson1_0; botocore 1.29 and CLI v2 send
     awsQuery. rpcv2Cbor is exercised by forcing botocore 1.43's own CBOR codec (see below).
 """
@@ -31,7 +31,6 @@ CASES = [
     ("s3", "s3", "list_buckets", ["s3api", "list-buckets"], "ListBuckets", "restXml"),
     ("route53", "route53", "list_hosted_zones", ["route53", "list-hosted-zones"], "ListHostedZones", "restXml"),
     ("cloudwatch", "cloudwatch", "list_metrics", ["cloudwatch", "list-metrics"], "ListMetrics", OLD_QUERY_NEW_JSON),
-    ("sqs", "sqs", "list_queues", ["sqs", "list-queues"], "ListQueues", OLD_QUERY_NEW_JSON),
 ]
 IDS = [c[0] for c in CASES]
 CASE = {c[0]: c for c in CASES}
@@ -122,7 +121,7 @@ def test_boto3_rpcv2cbor_raises_client_error_501(boto_runs):
     assert_not_implemented(rec, "ListMetrics", "boto3 1.43 cloudwatch (rpcv2Cbor)")
 
 
-@pytest.mark.parametrize("case_id", ["sqs", "cloudwatch"])
+@pytest.mark.parametrize("case_id", ["cloudwatch"])
 def test_boto3_query_compatible_error_header(boto_runs, case_id):
     """awsQueryCompatible services over awsJson1_0 (botocore 1.43 marks SQS and CloudWatch so) send
     x-amzn-query-mode; the error must carry x-amzn-query-error "Code;Sender|Receiver" as AWS's does."""

@@ -12,7 +12,6 @@ import { KMSClient, KMSServiceException, ListKeysCommand } from "@aws-sdk/client
 import { LambdaClient, LambdaServiceException, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { ListHostedZonesCommand, Route53Client, Route53ServiceException } from "@aws-sdk/client-route-53";
 import { ListBucketsCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { ListQueuesCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 
 import { expectServiceError, options, protocolOf, recordWire } from "./common.mjs";
@@ -26,9 +25,9 @@ const CASES = [
   ["lambda", LambdaClient, ListFunctionsCommand, LambdaServiceException, "ListFunctions", "restJson1"],
   ["s3", S3Client, ListBucketsCommand, S3ServiceException, "ListBuckets", "restXml", { forcePathStyle: true }],
   ["route53", Route53Client, ListHostedZonesCommand, Route53ServiceException, "ListHostedZones", "restXml"],
-  // CloudWatch's default in this SDK is awsJson1_0 (query-compatible), SQS's too.
+  // CloudWatch's default in this SDK is awsJson1_0 (query-compatible). (SQS, also query-compatible,
+  // is implemented: its errors are tested in sqs.test.mjs.)
   ["cloudwatch", CloudWatchClient, ListMetricsCommand, CloudWatchServiceException, "ListMetrics", "awsJson1_0"],
-  ["sqs", SQSClient, ListQueuesCommand, SQSServiceException, "ListQueues", "awsJson1_0"],
   // The SDK can speak rpcv2Cbor for CloudWatch when asked to: its own CBOR codec meets rime's.
   ["cloudwatch", CloudWatchClient, ListMetricsCommand, CloudWatchServiceException, "ListMetrics", "rpcv2Cbor",
     { protocol: AwsSmithyRpcV2CborProtocol }],
@@ -53,7 +52,6 @@ for (const [service, Client, Command, ServiceException, op, protocol, extra] of 
 // Query-compatible JSON (and CBOR) services send x-amzn-query-mode; AWS answers errors with the
 // x-amzn-query-error header "Code;Sender|Receiver", which this SDK turns into err.Code and err.Type.
 for (const [name, Client, Command, ServiceException, extra] of [
-  ["sqs", SQSClient, ListQueuesCommand, SQSServiceException],
   ["cloudwatch", CloudWatchClient, ListMetricsCommand, CloudWatchServiceException],
 ]) {
   test(`${name} query-compatible error carries Code and Type from x-amzn-query-error`, async () => {
