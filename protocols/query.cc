@@ -1,15 +1,11 @@
 // awsQuery and ec2Query (codecs.h): form-encoded requests (`Action=..&Version=..&A.member.1.B=..`)
 // parsed into a Value by walking the input shape, and XML responses and errors written with
-// tinyxml2's XMLPrinter. Wire facts follow the Smithy awsQuery / ec2Query protocol specs:
+// xml::Writer (protocols/xml.h). Wire facts follow the Smithy awsQuery / ec2Query protocol specs:
 // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html and aws-ec2-query-protocol.html.
-#include <tinyxml2.h>
-
 #include <algorithm>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <span>
@@ -22,6 +18,7 @@
 #include "core/uri.h"
 #include "protocols/codecs.h"
 #include "protocols/timestamps.h"
+#include "protocols/xml.h"
 
 namespace rime::proto {
 namespace {
@@ -369,52 +366,6 @@ class QueryInputParser {
 // Response side
 // ---------------------------------------------------------------------------------------------
 
-/// XMLPrinter in compact mode that owns its element names (tinyxml2 keeps the pointers until
-/// the element closes) and writes characters XML text cannot carry raw as character references.
-class XmlWriter : public tinyxml2::XMLPrinter {
- public:
-  XmlWriter() : tinyxml2::XMLPrinter(nullptr, /*compact=*/true) {}
-
-  void open(std::string_view name) {
-    names_.emplace_back(name);
-    OpenElement(names_.back().c_str(), /*compactMode=*/true);
-  }
-  void close() {
-    CloseElement(/*compactMode=*/true);
-    names_.pop_back();
-  }
-  void attribute(std::string_view name, std::string_view value) {
-    PushAttribute(std::string(name).c_str(), std::string(value).c_str());
-  }
-  /// Text with &, <, > escaped; CR and other C0 controls (but tab and LF) as &#x..; so that an
-  /// XML parser does not normalise them away (SQS message bodies keep their "\r").
-  void text(std::string_view value) {
-    PushText("");  // seals the open tag, even for an empty value
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= value.size(); ++i) {
-      bool end = i == value.size();
-      unsigned char c = end ? 0 : static_cast<unsigned char>(value[i]);
-      if (!end && (c >= 0x20 || c == '\t' || c == '\n')) continue;
-      if (i > start) PushText(std::string(value.substr(start, i - start)).c_str());
-      if (!end) {
-        char ref[8];
-        std::snprintf(ref, sizeof ref, "&#x%X;", c);
-        Write(ref);
-      }
-      start = i + 1;
-    }
-  }
-  void element(std::string_view name, std::string_view value) {
-    open(name);
-    text(value);
-    close();
-  }
-  std::string str() const { return std::string(CStr(), static_cast<std::size_t>(CStrSize() - 1)); }
-
- private:
-  std::deque<std::string> names_;  // deque: growing it never moves the strings already pointed to
-};
-
 std::string format_floating(double d, bool single_precision) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
@@ -440,7 +391,7 @@ std::optional<std::string> format_integer_value(const Value& v) {
 /// Writes Values as XML per the Smithy XML bindings shared by awsQuery and ec2Query responses.
 class QueryOutputWriter {
  public:
-  QueryOutputWriter(const ServiceModel& model, XmlWriter& out) : model_(model), out_(out) {}
+  QueryOutputWriter(const ServiceModel& model, xml::Writer& out) : model_(model), out_(out) {}
 
   /// @xmlAttribute members of `value`, on the element just opened.
   void write_attributes(const Shape& shape, const Value& value) {
@@ -580,7 +531,7 @@ class QueryOutputWriter {
   }
 
   const ServiceModel& model_;
-  XmlWriter& out_;
+  xml::Writer& out_;
 };
 
 Response xml_response(int status, std::string body, const RequestContext& ctx) {
@@ -642,7 +593,7 @@ ParseResult parse_query(bool ec2, const ServiceModel& model, const Request& requ
 
 Response serialize_query_output(bool ec2, const ServiceModel& model, const Operation& op, const Value& output,
                                 const RequestContext& ctx) {
-  XmlWriter xml;
+  xml::Writer xml;
   QueryOutputWriter writer(model, xml);
   const Shape* shape = op.output != kNoShape && op.output < model.shapes.size() ? &model.shape(op.output) : nullptr;
   std::string_view ns = model.info ? model.info->xml_namespace : std::string_view();
@@ -666,12 +617,12 @@ Response serialize_query_output(bool ec2, const ServiceModel& model, const Opera
     xml.close();
   }
   xml.close();
-  return xml_response(200, xml.str(), ctx);
+  return xml_response(200, xml.take(), ctx);
 }
 
 Response serialize_query_error(bool ec2, const catalog::Service& service, const AwsError& error,
                                const RequestContext& ctx) {
-  XmlWriter xml;
+  xml::Writer xml;
   if (ec2) {
     xml.open("Response");
     xml.open("Errors");
@@ -693,7 +644,7 @@ Response serialize_query_error(bool ec2, const catalog::Service& service, const 
     xml.element("RequestId", ctx.request_id);
     xml.close();
   }
-  return xml_response(error.status, xml.str(), ctx);
+  return xml_response(error.status, xml.take(), ctx);
 }
 
 }  // namespace rime::proto

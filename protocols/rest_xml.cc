@@ -15,22 +15,18 @@
 //   x-amz-id-2 headers (the model's noErrorWrapping); others wrap them in <ErrorResponse> with a
 //   <Type>Sender|Receiver</Type> and a sibling <RequestId>.
 //
-// XML is parsed and printed with tinyxml2: no DTD or external entity processing, element depth
-// capped by the library (100), and never built by string concatenation.
+// XML is parsed and written with protocols/xml.h: no DTD or entity declarations, element depth
+// capped by the parser (100), and never built by string concatenation.
 #include <cmath>
-
-#include <tinyxml2.h>
 
 #include "core/json.h"
 #include "protocols/codecs.h"
 #include "protocols/http_bindings.h"
 #include "protocols/timestamps.h"
+#include "protocols/xml.h"
 
 namespace rime::proto {
 namespace {
-
-using tinyxml2::XMLDocument;
-using tinyxml2::XMLElement;
 
 constexpr int kMaxDepth = 100;
 
@@ -81,7 +77,7 @@ class XmlInput {
   std::string error;
 
   /// Reads `el` as `target`; leaves `out` null for empty non-string scalars (absent).
-  bool read(const Member* member, ShapeIndex target_index, const XMLElement* el, Value& out, int depth) {
+  bool read(const Member* member, ShapeIndex target_index, const xml::Element& el, Value& out, int depth) {
     if (depth > kMaxDepth) return fail("nesting too deep");
     const Shape& target = model_.shape(target_index);
     switch (target.type) {
@@ -95,7 +91,7 @@ class XmlInput {
       case ShapeType::kList: {
         const Member& item = target.members[0];
         out = Value::list();
-        for (const XMLElement* c = el->FirstChildElement(); c; c = c->NextSiblingElement()) {
+        for (const xml::Element& c : el.children) {
           Value v;
           if (!read(&item, item.target, c, v, depth + 1)) return false;
           if (!v.is_null() || target.has(shape_flags::kSparse)) out.push(std::move(v));
@@ -104,54 +100,50 @@ class XmlInput {
       }
       case ShapeType::kMap: {
         out = Value::object();
-        for (const XMLElement* entry = el->FirstChildElement(); entry; entry = entry->NextSiblingElement())
+        for (const xml::Element& entry : el.children)
           if (!read_entry(target, entry, out, depth)) return false;
         return true;
       }
       case ShapeType::kDocument: return true;  // restXml has no document type
-      default: {
-        const char* text = el->GetText();
-        return read_scalar(member, target, text ? text : "", out);
-      }
+      default: return read_scalar(member, target, el.text, out);
     }
   }
 
   /// One map entry: an element holding the key and value elements.
-  bool read_entry(const Shape& map, const XMLElement* entry, Value& out, int depth) {
+  bool read_entry(const Shape& map, const xml::Element& entry, Value& out, int depth) {
     const Member& key_member = map.members[0];
     const Member& value_member = map.members[1];
     std::string_view key_name = key_member.xml_name.empty() ? "key" : key_member.xml_name;
     std::string_view value_name = value_member.xml_name.empty() ? "value" : value_member.xml_name;
-    const XMLElement* k = nullptr;
-    const XMLElement* v = nullptr;
-    for (const XMLElement* c = entry->FirstChildElement(); c; c = c->NextSiblingElement()) {
-      if (!k && names_match(c->Name(), key_name)) k = c;
-      else if (!v && names_match(c->Name(), value_name)) v = c;
+    const xml::Element* k = nullptr;
+    const xml::Element* v = nullptr;
+    for (const xml::Element& c : entry.children) {
+      if (!k && names_match(c.name, key_name)) k = &c;
+      else if (!v && names_match(c.name, value_name)) v = &c;
     }
     if (!k) return fail("map entry without a <" + std::string(key_name) + "> element");
-    const char* key_text = k->GetText();
     Value value;
-    if (v && !read(&value_member, value_member.target, v, value, depth + 1)) return false;
+    if (v && !read(&value_member, value_member.target, *v, value, depth + 1)) return false;
     if (value.is_null() && !map.has(shape_flags::kSparse)) return true;
-    out.set(key_text ? key_text : "", std::move(value));
+    out.set(k->text, std::move(value));
     return true;
   }
 
   /// Attributes and child elements of a structure; `body_only` skips members bound elsewhere.
-  bool read_members(const Shape& shape, const XMLElement* el, Value& out, bool body_only, int depth) {
+  bool read_members(const Shape& shape, const xml::Element& el, Value& out, bool body_only, int depth) {
     for (const Member& m : shape.members) {
       if (!m.xml_attribute() || (body_only && m.location != Location::kBody)) continue;
-      const char* text = el->Attribute(std::string(wire_name(m)).c_str());
+      const std::string* text = el.attribute(wire_name(m));
       if (!text) continue;
       Value v;
-      if (!read_scalar(&m, model_.shape(m.target), text, v)) return false;
+      if (!read_scalar(&m, model_.shape(m.target), *text, v)) return false;
       if (!v.is_null()) out.set(std::string(m.name), std::move(v));
     }
-    for (const XMLElement* c = el->FirstChildElement(); c; c = c->NextSiblingElement()) {
+    for (const xml::Element& c : el.children) {
       const Member* m = nullptr;
       for (const Member& candidate : shape.members) {
         if (candidate.xml_attribute() || (body_only && candidate.location != Location::kBody)) continue;
-        if (names_match(c->Name(), wire_name(candidate))) {
+        if (names_match(c.name, wire_name(candidate))) {
           m = &candidate;
           break;
         }
@@ -251,83 +243,95 @@ class XmlInput {
   const ServiceModel& model_;
 };
 
+/// Writes Values into an xml::Writer; each write_* fills the element open now.
 class XmlOutput {
  public:
-  XmlOutput(const ServiceModel& model, XMLDocument& doc) : model_(model), doc_(doc) {}
+  XmlOutput(const ServiceModel& model, xml::Writer& out) : model_(model), out_(out) {}
 
-  void write_members(const Shape& shape, const Value& v, XMLElement* el, bool body_only, int depth) {
+  void write_members(const Shape& shape, const Value& v, bool body_only, int depth) {
     if (!v.is_object() || depth > kMaxDepth) return;
     for (const Member& m : shape.members) {
       if (!m.xml_attribute() || (body_only && !in_output_body(m.location))) continue;
       const Value* e = v.find(m.name);
       if (!e || e->is_null()) continue;
-      el->SetAttribute(std::string(wire_name(m)).c_str(), scalar_text(&m, model_.shape(m.target), *e).c_str());
+      out_.attribute(wire_name(m), scalar_text(&m, model_.shape(m.target), *e));
     }
     for (const Member& m : shape.members) {
       if (m.xml_attribute() || (body_only && !in_output_body(m.location))) continue;
       const Value* e = v.find(m.name);
       if (!e || e->is_null()) continue;
       const Shape& target = model_.shape(m.target);
-      std::string name(wire_name(m));
+      std::string_view name = wire_name(m);
       if (m.xml_flattened() && target.type == ShapeType::kList && e->is_list()) {
         const Member& item = target.members[0];
         for (const Value& x : e->as_list()) {
-          XMLElement* child = child_element(el, name, m.xml_namespace);
-          if (!x.is_null()) write_value(&item, item.target, x, child, depth + 1);
+          open_child(name, m.xml_namespace);
+          if (!x.is_null()) write_value(&item, item.target, x, depth + 1);
+          out_.close();
         }
       } else if (m.xml_flattened() && target.type == ShapeType::kMap && e->is_object()) {
-        for (const auto& [k, x] : e->as_object())
-          write_entry(target, k, x, child_element(el, name, m.xml_namespace), depth);
+        for (const auto& [k, x] : e->as_object()) {
+          open_child(name, m.xml_namespace);
+          write_entry(target, k, x, depth);
+          out_.close();
+        }
       } else {
-        write_value(&m, m.target, *e, child_element(el, name, m.xml_namespace), depth + 1);
+        open_child(name, m.xml_namespace);
+        write_value(&m, m.target, *e, depth + 1);
+        out_.close();
       }
     }
   }
 
-  void write_value(const Member* member, ShapeIndex target_index, const Value& v, XMLElement* el, int depth) {
+  void write_value(const Member* member, ShapeIndex target_index, const Value& v, int depth) {
     if (depth > kMaxDepth) return;
     const Shape& target = model_.shape(target_index);
     switch (target.type) {
       case ShapeType::kStructure:
-      case ShapeType::kUnion: write_members(target, v, el, false, depth); return;
+      case ShapeType::kUnion: write_members(target, v, false, depth); return;
       case ShapeType::kList: {
         if (!v.is_list()) return;
         const Member& item = target.members[0];
-        std::string name(item.xml_name.empty() ? std::string_view("member") : item.xml_name);
+        std::string_view name = item.xml_name.empty() ? std::string_view("member") : item.xml_name;
         for (const Value& x : v.as_list()) {
-          XMLElement* child = child_element(el, name, item.xml_namespace);
-          if (!x.is_null()) write_value(&item, item.target, x, child, depth + 1);
+          open_child(name, item.xml_namespace);
+          if (!x.is_null()) write_value(&item, item.target, x, depth + 1);
+          out_.close();
         }
         return;
       }
       case ShapeType::kMap:
         if (!v.is_object()) return;
-        for (const auto& [k, x] : v.as_object()) write_entry(target, k, x, child_element(el, "entry", {}), depth);
+        for (const auto& [k, x] : v.as_object()) {
+          open_child("entry", {});
+          write_entry(target, k, x, depth);
+          out_.close();
+        }
         return;
       case ShapeType::kDocument: return;
-      default: el->SetText(scalar_text(member, target, v).c_str()); return;
+      default: out_.text(scalar_text(member, target, v)); return;
     }
   }
 
-  /// <key>k</key><value>..</value> inside `entry`.
-  void write_entry(const Shape& map, const std::string& key, const Value& v, XMLElement* entry, int depth) {
+ private:
+  /// <key>k</key><value>..</value> inside the open entry element.
+  void write_entry(const Shape& map, const std::string& key, const Value& v, int depth) {
     const Member& key_member = map.members[0];
     const Member& value_member = map.members[1];
-    std::string key_name(key_member.xml_name.empty() ? std::string_view("key") : key_member.xml_name);
-    std::string value_name(value_member.xml_name.empty() ? std::string_view("value") : value_member.xml_name);
-    child_element(entry, key_name, key_member.xml_namespace)->SetText(key.c_str());
-    XMLElement* value = child_element(entry, value_name, value_member.xml_namespace);
-    if (!v.is_null()) write_value(&value_member, value_member.target, v, value, depth + 1);
+    open_child(key_member.xml_name.empty() ? std::string_view("key") : key_member.xml_name, key_member.xml_namespace);
+    out_.text(key);
+    out_.close();
+    open_child(value_member.xml_name.empty() ? std::string_view("value") : value_member.xml_name,
+               value_member.xml_namespace);
+    if (!v.is_null()) write_value(&value_member, value_member.target, v, depth + 1);
+    out_.close();
   }
 
-  XMLElement* child_element(XMLElement* parent, const std::string& name, std::string_view ns) {
-    XMLElement* child = doc_.NewElement(name.c_str());
-    if (!ns.empty()) child->SetAttribute(namespace_attribute(ns).c_str(), std::string(ns).c_str());
-    parent->InsertEndChild(child);
-    return child;
+  void open_child(std::string_view name, std::string_view ns) {
+    out_.open(name);
+    if (!ns.empty()) out_.attribute(namespace_attribute(ns), ns);
   }
 
- private:
   std::string scalar_text(const Member* member, const Shape& target, const Value& v) {
     switch (v.kind()) {
       case Value::Kind::kTimestamp: return timestamp_text(v.as_timestamp(), body_format(member, target));
@@ -352,27 +356,14 @@ class XmlOutput {
   }
 
   const ServiceModel& model_;
-  XMLDocument& doc_;
+  xml::Writer& out_;
 };
 
-XMLElement* new_root(XMLDocument& doc, std::string_view name, std::string_view ns) {
-  doc.InsertEndChild(doc.NewDeclaration());
-  XMLElement* root = doc.NewElement(std::string(name).c_str());
-  if (!ns.empty()) root->SetAttribute("xmlns", std::string(ns).c_str());
-  doc.InsertEndChild(root);
-  return root;
-}
-
-std::string print(const XMLDocument& doc) {
-  tinyxml2::XMLPrinter printer(nullptr, /*compact=*/true);
-  doc.Print(&printer);
-  return std::string(printer.CStr(), static_cast<std::size_t>(printer.CStrSize() - 1));
-}
-
-void text_child(XMLDocument& doc, XMLElement* parent, const char* name, const std::string& text) {
-  XMLElement* child = doc.NewElement(name);
-  child->SetText(text.c_str());
-  parent->InsertEndChild(child);
+/// The XML declaration and the root element's start tag, with its namespace.
+void open_root(xml::Writer& out, std::string_view name, std::string_view ns) {
+  out.declaration();
+  out.open(name);
+  if (!ns.empty()) out.attribute("xmlns", ns);
 }
 
 }  // namespace
@@ -395,15 +386,10 @@ ParseResult parse_rest_xml(const ServiceModel& model, const Request& request) {
   std::string_view body = request_body(request, storage);
   if (blank_body(body)) return parsed;
 
-  XMLDocument doc(/*processEntities=*/true, tinyxml2::PRESERVE_WHITESPACE);
-  if (doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS)
-    return malformed(model.info, doc.ErrorStr() ? doc.ErrorStr() : "parse error");
-  const XMLElement* root = doc.RootElement();
-  if (!root) return malformed(model.info, "no root element");
-  if (root->NextSiblingElement()) return malformed(model.info, "more than one root element");
-  // No AWS API takes a DTD; refuse one rather than leave its entities unexpanded.
-  for (const tinyxml2::XMLNode* n = doc.FirstChild(); n; n = n->NextSibling())
-    if (n->ToUnknown()) return malformed(model.info, "DTDs are not accepted");
+  // The parser refuses a second root element and any DTD (no AWS API takes one).
+  xml::ParsedDocument doc = xml::parse(body);
+  if (!doc.root) return malformed(model.info, doc.error);
+  const xml::Element& root = *doc.root;
 
   XmlInput reader(model);
   if (payload) {
@@ -428,13 +414,15 @@ Response serialize_rest_xml_output(const ServiceModel& model, const Operation& o
   std::string_view service_ns = model.info ? model.info->xml_namespace : std::string_view{};
   if (const Member* stream = event_stream_member(model, shape)) {
     EventStreamFormat format{"text/xml", [&](const Member* member, ShapeIndex target, const Value& v) {
-                               XMLDocument doc;
+                               xml::Writer out;
                                const Shape& s = model.shape(target);
                                std::string_view name = member && !member->xml_name.empty() ? member->xml_name
                                                        : !s.xml_name.empty()                ? s.xml_name
                                                                                             : s.name;
-                               XmlOutput(model, doc).write_value(member, target, v, new_root(doc, name, {}), 0);
-                               return print(doc);
+                               open_root(out, name, {});
+                               XmlOutput(model, out).write_value(member, target, v, 0);
+                               out.close();
+                               return out.take();
                              }};
     r.body = frame_event_stream(model, *stream, output, format);
     // A member bound to Content-Type (Lambda's ResponseStreamContentType) keeps its value.
@@ -442,8 +430,8 @@ Response serialize_rest_xml_output(const ServiceModel& model, const Operation& o
     return r;
   }
 
-  XMLDocument doc;
-  XmlOutput out(model, doc);
+  xml::Writer xml;
+  XmlOutput out(model, xml);
   if (const Member* payload = payload_member(shape)) {
     if (is_raw_payload(model, *payload)) {
       write_raw_payload(model, *payload, output, r);
@@ -458,14 +446,17 @@ Response serialize_rest_xml_output(const ServiceModel& model, const Operation& o
     std::string_view ns = !payload->xml_namespace.empty() ? payload->xml_namespace
                           : !target.xml_namespace.empty()  ? target.xml_namespace
                                                            : service_ns;
-    out.write_value(payload, payload->target, *v, new_root(doc, name, ns), 0);
+    open_root(xml, name, ns);
+    out.write_value(payload, payload->target, *v, 0);
   } else {
     if (!has_body_members(shape)) return r;  // everything travels in headers: no body
     std::string_view name = shape.xml_name.empty() ? shape.name : shape.xml_name;
     std::string_view ns = shape.xml_namespace.empty() ? service_ns : shape.xml_namespace;
-    out.write_members(shape, output, new_root(doc, name, ns), true, 0);
+    open_root(xml, name, ns);
+    out.write_members(shape, output, true, 0);
   }
-  r.body = print(doc);
+  xml.close();
+  r.body = xml.take();
   if (!r.headers.contains("content-type")) r.headers.set("Content-Type", "application/xml");
   return r;
 }
@@ -474,25 +465,26 @@ Response serialize_rest_xml_error(const catalog::Service& service, const AwsErro
   Response r;
   r.status = error.status;
   add_request_id_headers(&service, ctx, r);
-  XMLDocument doc;
+  xml::Writer xml;
   if (is_s3(&service)) {
-    XMLElement* root = new_root(doc, "Error", {});
-    text_child(doc, root, "Code", error.code);
-    text_child(doc, root, "Message", error.message);
-    text_child(doc, root, "RequestId", ctx.request_id);
-    text_child(doc, root, "HostId", std::string(r.headers.get("x-amz-id-2")));
+    open_root(xml, "Error", {});
+    xml.element("Code", error.code);
+    xml.element("Message", error.message);
+    xml.element("RequestId", ctx.request_id);
+    xml.element("HostId", r.headers.get("x-amz-id-2"));
     r.headers.set("Content-Type", "application/xml");
   } else {
-    XMLElement* root = new_root(doc, "ErrorResponse", service.xml_namespace);
-    XMLElement* err = doc.NewElement("Error");
-    root->InsertEndChild(err);
-    text_child(doc, err, "Type", error.sender_fault ? "Sender" : "Receiver");
-    text_child(doc, err, "Code", error.code);
-    text_child(doc, err, "Message", error.message);
-    text_child(doc, root, "RequestId", ctx.request_id);
+    open_root(xml, "ErrorResponse", service.xml_namespace);
+    xml.open("Error");
+    xml.element("Type", error.sender_fault ? "Sender" : "Receiver");
+    xml.element("Code", error.code);
+    xml.element("Message", error.message);
+    xml.close();
+    xml.element("RequestId", ctx.request_id);
     r.headers.set("Content-Type", "text/xml");
   }
-  r.body = print(doc);
+  xml.close();
+  r.body = xml.take();
   return r;
 }
 

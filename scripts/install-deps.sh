@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl
-  libboost1.81-dev libnghttp2-dev libssl-dev rapidjson-dev libtinyxml2-dev
+  libboost1.81-dev libnghttp2-dev libssl-dev rapidjson-dev libexpat1-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev catch2 libsqlite3-dev zlib1g-dev
 )
 if [ "${RIME_TEST_DEPS:-0}" = 1 ]; then

@@ -557,6 +557,25 @@ def test_runtime_packages_cover_every_shared_library(rime_bin):
     assert not extra, f"runtime stage installs packages no linked library needs: {sorted(extra)}"
 
 
+# What a release build of the daemon may load at exec: glibc alone. Every other shared library
+# costs resident pages and relocations at each start (DESIGN.md's budget). libm is glibc's too
+# (libc6) and cannot be linked statically into a dynamic program; libstdc++'s floating-point
+# to_chars/from_chars and rime's own arithmetic (pow, ldexp, llround) need it.
+DAEMON_ONLY_LIBS = ("linux-vdso", "linux-gate", "ld-linux", "libc.so", "libm.so")
+SANITIZER_LIBS = ("libasan", "libubsan", "libtsan", "liblsan")
+
+
+def test_daemon_links_only_glibc(rime_bin):
+    """A new dependency must come from a static archive, or the idle-memory budget is lost."""
+    if not shutil.which("ldd"):
+        pytest.skip("needs ldd")
+    ldd = subprocess.run(["ldd", rime_bin], capture_output=True, text=True, check=True).stdout
+    names = [posixpath.basename(line.split()[0]) for line in ldd.splitlines() if line.strip()]
+    if any(n.startswith(SANITIZER_LIBS) for n in names):
+        pytest.skip("sanitizer builds link their runtimes and system libraries as shared objects")
+    assert all(n.startswith(DAEMON_ONLY_LIBS) for n in names), ldd
+
+
 # ---------------------------------------------------------------- config/rime.toml
 
 def test_config_lists_exactly_the_options_with_their_defaults(help_info):

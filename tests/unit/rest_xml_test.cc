@@ -741,6 +741,14 @@ TEST_CASE("restXml error: S3 bare Error", "[protocols][restXml]") {
                       "<RequestId>REQ123</RequestId><HostId>UkVRMTIz</HostId></Error>");
 }
 
+// A carriage return (an S3 key may hold one) is written as a reference, as S3 does: written raw,
+// the client's XML parser would read it back as a newline.
+TEST_CASE("restXml output: control characters as references", "[protocols][restXml]") {
+  AwsError err{"NoSuchKey", "key a\rb\x01 tab\tnl\n", 404, true};
+  Response r = serialize_rest_xml_error(kS3Info, err, ctx());
+  CHECK(r.body.find("<Message>key a&#xD;b&#x1; tab\tnl\n</Message>") != std::string::npos);
+}
+
 // Route 53 wraps the error and types the fault; botocore reads {'Error': {'Type': 'Sender',
 // 'Code': 'NoSuchHostedZone', 'Message': 'No hosted zone found with ID: Z1 <&>'},
 // 'ResponseMetadata': {'RequestId': 'REQ123', ...}}.

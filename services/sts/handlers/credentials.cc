@@ -7,10 +7,10 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <tinyxml2.h>
 
 #include "core/arn.h"
 #include "core/json.h"
+#include "protocols/xml.h"
 #include "services/sts/errors.h"
 #include "services/sts/handlers/handlers.h"
 
@@ -112,30 +112,24 @@ std::string sha1_base64(std::string_view data) {
   return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
-// SAML elements are namespaced with whatever prefix the IdP chose: match the local name.
-bool local_name_is(const tinyxml2::XMLElement* e, std::string_view name) {
-  std::string_view full = e->Name();
-  auto colon = full.find(':');
-  return (colon == std::string_view::npos ? full : full.substr(colon + 1)) == name;
-}
-
-const tinyxml2::XMLElement* find_descendant(const tinyxml2::XMLElement* root, std::string_view name, int depth = 0) {
-  if (!root || depth > 32) return nullptr;
-  for (auto* e = root->FirstChildElement(); e; e = e->NextSiblingElement()) {
-    if (local_name_is(e, name)) return e;
+// SAML elements are namespaced with whatever prefix the IdP chose: they are matched by local name.
+const xml::Element* find_descendant(const xml::Element& root, std::string_view name, int depth = 0) {
+  if (depth > 32) return nullptr;
+  for (const xml::Element& e : root.children) {
+    if (e.local_name() == name) return &e;
     if (auto* found = find_descendant(e, name, depth + 1)) return found;
   }
   return nullptr;
 }
 
-// The first AttributeValue of the saml:Attribute whose Name is `name`.
-std::optional<std::string> saml_attribute(const tinyxml2::XMLElement* e, std::string_view name, int depth = 0) {
-  if (!e || depth > 32) return std::nullopt;
-  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
-    const char* attr = child->Attribute("Name");
-    if (local_name_is(child, "Attribute") && attr && name == attr) {
-      for (auto* value = child->FirstChildElement(); value; value = value->NextSiblingElement())
-        if (local_name_is(value, "AttributeValue") && value->GetText()) return std::string(value->GetText());
+// The first non-empty AttributeValue of the saml:Attribute whose Name is `name`.
+std::optional<std::string> saml_attribute(const xml::Element& e, std::string_view name, int depth = 0) {
+  if (depth > 32) return std::nullopt;
+  for (const xml::Element& child : e.children) {
+    const std::string* attr = child.attribute("Name");
+    if (child.local_name() == "Attribute" && attr && name == *attr) {
+      for (const xml::Element& value : child.children)
+        if (value.local_name() == "AttributeValue" && !value.text.empty()) return value.text;
       return std::nullopt;
     }
     if (auto found = saml_attribute(child, name, depth + 1)) return found;
@@ -203,15 +197,14 @@ Result<AssumeRoleWithSAMLResponse> assume_role_with_saml(StsBackend& b, RequestC
   auto provider = Arn::parse(in.principal_arn);
   if (!provider || provider->service != "iam" || !provider->resource.starts_with("saml-provider/"))
     return make_error(StsError::kInvalidRoleArn);
-  auto xml = base64_decode(in.saml_assertion);
-  if (!xml) return make_error(StsError::kInvalidSamlAssertion, "it is not base64");
-  tinyxml2::XMLDocument doc;
-  if (doc.Parse(xml->data(), xml->size()) != tinyxml2::XML_SUCCESS || !doc.RootElement())
-    return make_error(StsError::kInvalidSamlAssertion, "it is not XML");
-  const tinyxml2::XMLElement* root = doc.RootElement();
-  auto text_of = [](const tinyxml2::XMLElement* e) { return e && e->GetText() ? std::string(e->GetText()) : ""; };
-  std::string issuer = text_of(local_name_is(root, "Issuer") ? root : find_descendant(root, "Issuer"));
-  const tinyxml2::XMLElement* name_id = find_descendant(root, "NameID");
+  auto assertion = base64_decode(in.saml_assertion);
+  if (!assertion) return make_error(StsError::kInvalidSamlAssertion, "it is not base64");
+  xml::ParsedDocument doc = xml::parse(*assertion);
+  if (!doc.root) return make_error(StsError::kInvalidSamlAssertion, "it is not XML");
+  const xml::Element& root = *doc.root;
+  auto text_of = [](const xml::Element* e) { return e ? e->text : std::string(); };
+  std::string issuer = text_of(root.local_name() == "Issuer" ? &root : find_descendant(root, "Issuer"));
+  const xml::Element* name_id = find_descendant(root, "NameID");
   auto session = saml_attribute(root, "https://aws.amazon.com/SAML/Attributes/RoleSessionName");
   if (!session || session->size() < 2 || session->size() > 64)
     return make_error(StsError::kInvalidSamlAssertion, "RoleSessionName attribute is missing or not 2 to 64 characters");
@@ -229,11 +222,13 @@ Result<AssumeRoleWithSAMLResponse> assume_role_with_saml(StsBackend& b, RequestC
   out.issuer = issuer;
   out.subject = text_of(name_id);
   // SubjectType: the NameID format's short form for persistent/transient, else the full URI.
-  std::string format = name_id && name_id->Attribute("Format") ? name_id->Attribute("Format") : "";
+  const std::string* name_id_format = name_id ? name_id->attribute("Format") : nullptr;
+  std::string format = name_id_format ? *name_id_format : "";
   constexpr std::string_view kNameIdPrefix = "urn:oasis:names:tc:SAML:2.0:nameid-format:";
   out.subject_type = format.starts_with(kNameIdPrefix) ? format.substr(kNameIdPrefix.size()) : format;
-  const tinyxml2::XMLElement* confirmation = find_descendant(root, "SubjectConfirmationData");
-  if (confirmation && confirmation->Attribute("Recipient")) out.audience = confirmation->Attribute("Recipient");
+  const xml::Element* confirmation = find_descendant(root, "SubjectConfirmationData");
+  if (const std::string* recipient = confirmation ? confirmation->attribute("Recipient") : nullptr)
+    out.audience = *recipient;
   // AWS documents NameQualifier as BASE64(SHA1(issuer + account id + "/" + provider name)).
   std::string provider_name = provider->resource.substr(provider->resource.find('/') + 1);
   out.name_qualifier = sha1_base64(issuer + role->account + "/" + provider_name);
