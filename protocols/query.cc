@@ -262,7 +262,16 @@ class QueryInputParser {
       prefix += '.';
     }
     std::vector<std::uint32_t> indices = indices_under(prefix);
-    if (indices.empty()) return empty_or_absent(key, Value::list());
+    if (indices.empty()) {
+      if (auto empty = empty_or_absent(key, Value::list())) return empty;
+      // botocore 1.29 sends an empty flattened list under the member's name ("Entries="), not
+      // its @xmlName ("SendMessageBatchRequestEntry").
+      if (via && via->xml_flattened() && !via->xml_name.empty() && via->xml_name != via->name) {
+        std::string member_key = key.substr(0, key.size() - key_name(*via).size()) + std::string(via->name);
+        return empty_or_absent(member_key, Value::list());
+      }
+      return std::nullopt;
+    }
     Value out = Value::list();
     for (std::uint32_t n : indices) {
       std::optional<Value> v = parse(item.target, &item, prefix + std::to_string(n), depth + 1);

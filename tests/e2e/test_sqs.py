@@ -604,12 +604,7 @@ def test_batch_errors(runs, client):
                  "Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes.")
 
 
-@pytest.mark.parametrize("client", [
-    pytest.param("boto3-old", marks=pytest.mark.xfail(strict=True, reason=(
-        "protocol layer: botocore 1.29 sends an empty flattened list as `Entries=` (the member name), "
-        "the awsQuery parser only looks for `SendMessageBatchRequestEntry=`, so the request fails "
-        "validation (ValidationError) before SQS can answer EmptyBatchRequest"))),
-    "boto3-new"])
+@pytest.mark.parametrize("client", BOTO3)
 def test_empty_batch(runs, client):
     """A batch without entries is EmptyBatchRequest."""
     assert_error(rec(runs, client, "batch_empty"), "AWS.SimpleQueueService.EmptyBatchRequest", 400,
