@@ -189,18 +189,7 @@ void deliver_to_sqs(SnsBackend& b, const Delivery& d) {
   } else {
     return;
   }
-  DeliveryRecord r;
-  r.time_ms = now_ms();
-  r.protocol = d.protocol;
-  r.endpoint = d.endpoint;
-  r.subscription_arn = d.subscription_arn;
-  r.topic_arn = d.topic_arn;
-  r.message_id = d.message_id;
-  r.message_type = d.message_type;
-  r.subject = d.subject;
-  r.body = d.body;
-  r.status = "failed";
-  r.attempts = 1;
+  DeliveryRecord r = record_of(d, "failed");
   r.error = error;
   b.state.write(d.scope, [&](SnsState& s) { s.record(std::move(r)); });
   dead_letter(b, d);
@@ -250,6 +239,22 @@ void send_http(std::shared_ptr<SnsBackend> b, std::shared_ptr<const Delivery> d,
 }
 
 }  // namespace
+
+DeliveryRecord record_of(const Delivery& d, const std::string& status) {
+  DeliveryRecord r;
+  r.time_ms = now_ms();
+  r.protocol = d.protocol;
+  r.endpoint = d.endpoint;
+  r.subscription_arn = d.subscription_arn;
+  r.topic_arn = d.topic_arn;
+  r.message_id = d.message_id;
+  r.message_type = d.message_type;
+  r.subject = d.subject;
+  r.body = d.body;
+  r.status = status;
+  r.attempts = status == "pending" ? 0 : 1;
+  return r;
+}
 
 std::string string_to_sign(const Envelope& e) {
   std::string out;

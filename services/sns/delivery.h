@@ -92,6 +92,9 @@ struct Delivery {
   std::uint64_t record_id = 0;   // the DeliveryRecord that tracks an HTTP delivery
 };
 
+/// A record of a delivery that rime cannot make for real (or one to be updated: HTTP, failures).
+DeliveryRecord record_of(const Delivery& d, const std::string& status);
+
 /// Sends `d` (SQS now; HTTP asynchronously with retries). Never holds a scope lock while
 /// calling SQS or the network; outcomes are written back to the state afterwards.
 void deliver(SnsBackend& backend, Delivery d);

@@ -97,22 +97,6 @@ Delivery confirmation_delivery(const RequestContext& ctx, const Scope& scope, co
   return d;
 }
 
-DeliveryRecord record_of(const Delivery& d, const std::string& status) {
-  DeliveryRecord r;
-  r.time_ms = epoch_millis(now());
-  r.protocol = d.protocol;
-  r.endpoint = d.endpoint;
-  r.subscription_arn = d.subscription_arn;
-  r.topic_arn = d.topic_arn;
-  r.message_id = d.message_id;
-  r.message_type = d.message_type;
-  r.subject = d.subject;
-  r.body = d.body;
-  r.status = status;
-  r.attempts = status == "pending" ? 0 : 1;
-  return r;
-}
-
 bool is_phone_number(std::string_view number) {
   if (number.size() < 9 || number.size() > 16 || number[0] != '+') return false;
   return std::all_of(number.begin() + 1, number.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });

@@ -46,9 +46,6 @@ std::optional<std::string> page_key(std::string_view token);
 Delivery confirmation_delivery(const RequestContext& ctx, const Scope& scope, const TopicEntry& topic,
                                const SubscriptionEntry& sub, const std::string& type);
 
-/// A record of a delivery that rime cannot make for real (or an HTTP one, to be updated).
-DeliveryRecord record_of(const Delivery& d, const std::string& status);
-
 /// An E.164 phone number: "+" and 8 to 15 digits.
 bool is_phone_number(std::string_view number);
 
