@@ -134,9 +134,14 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
 }  // namespace
 
-AsioHttpClient::AsioHttpClient(std::vector<asio::io_context*> iocs)
-    : iocs_(std::move(iocs)), tls_(std::make_unique<ssl::context>(ssl::context::tls_client)) {
-  tls_->set_verify_mode(ssl::verify_none);
+AsioHttpClient::AsioHttpClient(std::vector<asio::io_context*> iocs) : iocs_(std::move(iocs)) {}
+
+ssl::context& AsioHttpClient::tls() {
+  std::call_once(tls_once_, [this] {
+    tls_ = std::make_unique<ssl::context>(ssl::context::tls_client);
+    tls_->set_verify_mode(ssl::verify_none);
+  });
+  return *tls_;
 }
 
 AsioHttpClient::~AsioHttpClient() = default;
@@ -155,7 +160,7 @@ void AsioHttpClient::send(OutboundRequest request, std::function<void(OutboundRe
   }
   if (url->tls) {
     auto exchange = std::make_shared<Exchange<TlsStream>>(ioc, std::move(*url), std::move(request), std::move(done),
-                                                           beast::tcp_stream(ioc), *tls_);
+                                                           beast::tcp_stream(ioc), tls());
     asio::post(ioc, [exchange] { exchange->start(); });
   } else {
     auto exchange = std::make_shared<Exchange<PlainStream>>(ioc, std::move(*url), std::move(request), std::move(done),

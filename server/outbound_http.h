@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/http_client.h"
@@ -30,8 +31,11 @@ class AsioHttpClient final : public HttpClient {
  private:
   std::vector<asio::io_context*> iocs_;
   std::atomic<std::size_t> next_{0};
-  // Subscribers are often local test endpoints with self-signed certificates: certificates
-  // are not verified (an emulator delivers where it is told to).
+  /// Made on the first https call: creating it loads OpenSSL's configuration, which start-up
+  /// must not pay. Subscribers are often local test endpoints with self-signed certificates:
+  /// certificates are not verified (an emulator delivers where it is told to).
+  ssl::context& tls();
+  std::once_flag tls_once_;
   std::unique_ptr<ssl::context> tls_;
 };
 

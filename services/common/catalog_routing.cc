@@ -1,6 +1,7 @@
 #include "services/common/catalog_routing.h"
 
 #include <algorithm>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -33,7 +34,9 @@ bool excluded(std::string_view name, std::span<MockService* const> except) {
 
 class CatalogBindingRanker final : public HttpBindingRanker {
  public:
-  CatalogBindingRanker() {
+  /// The index is built on first use: ~10,000 REST operations of the catalog cost milliseconds
+  /// that start-up must not pay (most runs never route a REST request this way).
+  void build_index() const {
     for (const catalog::Service& service : catalog::services()) {
       if (!speaks_rest(service)) continue;
       for (const catalog::Operation& op : service.operations) {
@@ -82,6 +85,7 @@ class CatalogBindingRanker final : public HttpBindingRanker {
   };
 
   const std::vector<Claimant>* find(const Request& request) const {
+    std::call_once(index_built_, [this] { build_index(); });
     std::string_view path = request.path;
     if (path.starts_with('/')) path.remove_prefix(1);
     std::string_view first = path.substr(0, path.find('/'));
@@ -95,7 +99,8 @@ class CatalogBindingRanker final : public HttpBindingRanker {
     return it == by_first_literal_.end() ? nullptr : &it->second;
   }
 
-  std::unordered_map<std::string_view, std::vector<Claimant>> by_first_literal_;
+  mutable std::once_flag index_built_;
+  mutable std::unordered_map<std::string_view, std::vector<Claimant>> by_first_literal_;
 };
 
 }  // namespace
