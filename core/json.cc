@@ -37,7 +37,37 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Offset of the first bracket that opens level kMaxJsonDepth + 1, or npos. Brackets inside
+// strings do not count; on malformed text the answer is a bound the parser then refines.
+std::size_t too_deep_at(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error) {
+  if (std::size_t at = too_deep_at(text); at != std::string_view::npos) {
+    doc.SetNull();
+    error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels at offset " + std::to_string(at);
+    return false;
+  }
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError()) {
     error = std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +

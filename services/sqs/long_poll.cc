@@ -16,7 +16,9 @@ std::vector<std::function<void()>> drain_waiters(Queue& q, Scheduler* scheduler)
     waiters.swap(q.waiters);
   }
   std::vector<std::function<void()>> out;
-  for (auto& [_, w] : waiters) {
+  for (auto& entry : waiters) {
+    // A named copy, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    std::shared_ptr<Waiter> w = entry.second;
     if (!w->claim()) continue;
     if (scheduler && w->deadline_timer) scheduler->cancel(w->deadline_timer);
     out.push_back([w] { w->deliver({}); });

@@ -82,3 +82,28 @@ TEST_CASE("parse_json and json_member", "[core][json]") {
   CHECK(error.find("offset 6") != std::string::npos);
   CHECK_FALSE(parse_json("", bad, error));
 }
+
+// Found by tests/fuzz (admin_state): RapidJSON recurses once per nesting level, so a PUT
+// /_rime/state body (or an SNS message body) of a few hundred kilobytes of "[" overflowed the
+// server thread's stack. Nesting past kMaxJsonDepth is refused before parsing; brackets inside
+// strings do not count.
+TEST_CASE("parse_json refuses documents nested past kMaxJsonDepth", "[core][json][fuzz]") {
+  rapidjson::Document doc;
+  std::string error;
+  std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  CHECK_FALSE(parse_json(deep, doc, error));
+  CHECK(error.find("nested deeper than 512 levels at offset 512") != std::string::npos);
+  std::string unclosed(1'000'000, '{');
+  CHECK_FALSE(parse_json(unclosed, doc, error));
+
+  std::string limit = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  CHECK(parse_json(limit, doc, error));
+  std::string objects;
+  for (int i = 0; i < kMaxJsonDepth; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(kMaxJsonDepth, '}');
+  CHECK(parse_json(objects, doc, error));
+  // Brackets in strings, escaped quotes included, are text.
+  std::string in_string = R"(["\"[[[)" + std::string(10'000, '[') + R"("])";
+  CHECK(parse_json(in_string, doc, error));
+  CHECK(doc[0].GetStringLength() == 10'004);
+}
