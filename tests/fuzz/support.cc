@@ -13,6 +13,7 @@
 #include "server/admin.h"
 #include "server/dispatcher.h"
 #include "services/register.h"
+#include "tests/support/capture_sink.h"
 #include "tests/support/runtime_model.h"
 
 namespace rime::fuzz {
@@ -31,17 +32,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
-
-// Shared with the harness: a responder may still complete after handle() returned (a timer
-// left from an earlier input), and must not write into a vector that is gone.
-class CaptureSink final : public ResponseSink {
- public:
-  explicit CaptureSink(std::shared_ptr<std::vector<Response>> out) : out_(std::move(out)) {}
-  void complete(Response response) override { out_->push_back(std::move(response)); }
-
- private:
-  std::shared_ptr<std::vector<Response>> out_;
-};
 
 }  // namespace
 
@@ -173,8 +163,10 @@ Pipeline::Pipeline()
 }
 
 std::vector<Response> Pipeline::handle(Request request) {
-  auto responses = std::make_shared<std::vector<Response>>();
-  dispatcher_->dispatch(std::move(request), std::make_shared<CaptureSink>(responses));
+  // Shared: a responder may still complete after this returns (a timer left from an earlier
+  // input), and must find its sink alive.
+  auto sink = std::make_shared<test::CaptureSink>();
+  dispatcher_->dispatch(std::move(request), sink);
   // Whatever waits (long polls, delayed messages, deliveries, retries) completes now.
   // SQS's longest wait is a 20 s long poll and its longest delay 15 minutes; retries back off
   // for minutes. An hour in a few steps covers them; a timer that re-arms itself is bounded.
@@ -183,7 +175,8 @@ std::vector<Response> Pipeline::handle(Request request) {
     scheduler_->advance(std::chrono::minutes(20), 200);
   }
   http_->drain();
-  return std::move(*responses);
+  std::lock_guard lock(sink->mutex);
+  return std::move(sink->responses);
 }
 
 void Pipeline::reset() {

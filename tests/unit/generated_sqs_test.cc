@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/capture_sink.h"
 #include "services/catalog/catalog.h"
 #include "services/sqs/generated/sqs_model.h"
 #include "services/sqs/generated/sqs_operations.h"
@@ -40,10 +41,7 @@ const proto::Operation& operation(std::string_view name) {
   return *op;
 }
 
-struct Captured : ResponseSink {
-  std::vector<Response> responses;
-  void complete(Response r) override { responses.push_back(std::move(r)); }
-};
+using Captured = test::CaptureSink;
 
 ReplyTarget reply_target(const std::shared_ptr<Captured>& sink, const proto::Operation& op) {
   return ReplyTarget{Responder(sink), proto::Protocol::kAwsJson1_0, &sqs_model(), &op,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/capture_sink.h"
 #include "services/catalog/catalog.h"
 #include "services/sts/generated/sts_model.h"
 #include "services/sts/generated/sts_operations.h"
@@ -34,10 +35,7 @@ const proto::Member& member_named(const proto::Shape& shape, std::string_view na
 
 const proto::Shape& target(const proto::Member& m) { return sts_model().shape(m.target); }
 
-struct Captured : ResponseSink {
-  std::vector<Response> responses;
-  void complete(Response r) override { responses.push_back(std::move(r)); }
-};
+using Captured = test::CaptureSink;
 
 ReplyTarget reply_target(const std::shared_ptr<Captured>& sink, const proto::Operation& op) {
   return ReplyTarget{Responder(sink), proto::Protocol::kAwsQuery, &sts_model(), &op,

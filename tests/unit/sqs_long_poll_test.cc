@@ -14,6 +14,7 @@
 #include "services/sqs/handlers/handlers.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sqs/views.h"
+#include "tests/support/capture_sink.h"
 #include "tests/support/manual_scheduler.h"
 
 using namespace rime;
@@ -21,29 +22,19 @@ using namespace rime::sqs;
 
 namespace {
 
-struct CaptureSink final : ResponseSink {
-  std::mutex mutex;
-  std::vector<Response> responses;
-  void complete(Response r) override {
-    std::lock_guard lock(mutex);
-    responses.push_back(std::move(r));
-  }
-  std::size_t count() {
-    std::lock_guard lock(mutex);
-    return responses.size();
-  }
-  /// Bodies of the messages in the (only) answer.
-  std::vector<std::string> bodies() {
-    std::lock_guard lock(mutex);
-    REQUIRE(responses.size() == 1);
-    rapidjson::Document doc;
-    doc.Parse(responses[0].body.c_str());
-    std::vector<std::string> out;
-    if (doc.HasMember("Messages"))
-      for (const auto& m : doc["Messages"].GetArray()) out.emplace_back(m["Body"].GetString());
-    return out;
-  }
-};
+using test::CaptureSink;
+
+/// Bodies of the messages in the sink's (only) answer.
+std::vector<std::string> bodies(CaptureSink& sink) {
+  std::lock_guard lock(sink.mutex);
+  REQUIRE(sink.responses.size() == 1);
+  rapidjson::Document doc;
+  doc.Parse(sink.responses[0].body.c_str());
+  std::vector<std::string> out;
+  if (doc.HasMember("Messages"))
+    for (const auto& m : doc["Messages"].GetArray()) out.emplace_back(m["Body"].GetString());
+  return out;
+}
 
 struct Fixture {
   std::shared_ptr<test::ManualScheduler> scheduler = std::make_shared<test::ManualScheduler>();
@@ -109,7 +100,7 @@ TEST_CASE("Long poll answered by a send", "[sqs][longpoll]") {
   auto waiting = f.poll(url, 20);
   CHECK(waiting->count() == 0);
   f.send(url, "hi");
-  CHECK(waiting->bodies() == std::vector<std::string>{"hi"});
+  CHECK(bodies(*waiting) == std::vector<std::string>{"hi"});
   f.tick(20'000);  // the deadline timer was cancelled or finds the waiter claimed
   CHECK(waiting->count() == 1);
 }
@@ -123,14 +114,14 @@ TEST_CASE("Long poll deadline", "[sqs][longpoll]") {
   f.tick(4'999);
   CHECK(waiting->count() == 0);
   f.tick(1);
-  CHECK(waiting->bodies().empty());
+  CHECK(bodies(*waiting).empty());
   // WaitTimeSeconds=0 overrides the queue's wait.
   auto immediate = f.poll(url, 0);
-  CHECK(immediate->bodies().empty());
+  CHECK(bodies(*immediate).empty());
   // A message sent after the deadline goes to the next receiver, not the expired one.
   f.send(url, "later");
   CHECK(waiting->count() == 1);
-  CHECK(f.poll(url, 0)->bodies() == std::vector<std::string>{"later"});
+  CHECK(bodies(*f.poll(url, 0)) == std::vector<std::string>{"later"});
 }
 
 // A delayed message, or one whose visibility timeout runs out, wakes a waiting receiver then.
@@ -142,10 +133,10 @@ TEST_CASE("Long poll woken by visibility changes", "[sqs][longpoll]") {
   f.tick(1'000);
   CHECK(waiting->count() == 0);
   f.tick(1'001);
-  CHECK(waiting->bodies() == std::vector<std::string>{"delayed"});
+  CHECK(bodies(*waiting) == std::vector<std::string>{"delayed"});
   auto again = f.poll(url, 10);  // the message is in flight for 3 s
   f.tick(3'001);
-  CHECK(again->bodies() == std::vector<std::string>{"delayed"});
+  CHECK(bodies(*again) == std::vector<std::string>{"delayed"});
 }
 
 // Waiters are served oldest first, each message to one of them.
@@ -155,10 +146,10 @@ TEST_CASE("Many waiters, each message once", "[sqs][longpoll]") {
   std::vector<std::shared_ptr<CaptureSink>> waiters;
   for (int i = 0; i < 1000; ++i) waiters.push_back(f.poll(url, 20));
   for (int i = 0; i < 10; ++i) f.send(url, "m" + std::to_string(i));
-  for (int i = 0; i < 10; ++i) CHECK(waiters[i]->bodies() == std::vector<std::string>{"m" + std::to_string(i)});
+  for (int i = 0; i < 10; ++i) CHECK(bodies(*waiters[i]) == std::vector<std::string>{"m" + std::to_string(i)});
   for (int i = 10; i < 1000; ++i) CHECK(waiters[i]->count() == 0);
   f.tick(20'000);
-  for (int i = 10; i < 1000; ++i) CHECK(waiters[i]->bodies().empty());
+  for (int i = 10; i < 1000; ++i) CHECK(bodies(*waiters[i]).empty());
   // What is left is the wake-up for the in-flight messages, which finds nobody waiting.
   f.tick(10'001);
   CHECK(f.scheduler->pending() == 0);
@@ -181,7 +172,7 @@ TEST_CASE("Deadlines racing sends", "[sqs][longpoll][threads]") {
   std::size_t delivered = 0;
   for (auto& w : waiters) {
     REQUIRE(w->count() == 1);
-    for (auto& body : w->bodies()) {
+    for (auto& body : bodies(*w)) {
       CHECK(seen.insert(body).second);
       ++delivered;
     }
@@ -202,11 +193,11 @@ TEST_CASE("Waiters of a deleted queue", "[sqs][longpoll]") {
   DeleteQueueRequest del;
   del.queue_url = url;
   REQUIRE(delete_queue(*f.backend, f.ctx, del));
-  CHECK(waiting->bodies().empty());
+  CHECK(bodies(*waiting).empty());
   std::string other = f.create("r");
   auto waiting2 = f.poll(other, 20);
   f.service->reset(f.ctx.scope);
-  CHECK(waiting2->bodies().empty());
+  CHECK(bodies(*waiting2).empty());
   CHECK(f.service->scopes().empty());
 }
 
@@ -233,7 +224,7 @@ TEST_CASE("SQS views round-trip", "[sqs][views]") {
   fifo.message_body = "fifo";
   fifo.message_group_id = "g";
   REQUIRE(send_message(*f.backend, f.ctx, fifo));
-  REQUIRE(f.poll(url, 0, 2)->bodies().size() == 2);  // "with attributes" and "in flight"
+  REQUIRE(bodies(*f.poll(url, 0, 2)).size() == 2);  // "with attributes" and "in flight"
 
   std::string saved = f.snapshot();
   rapidjson::Document doc;
@@ -244,11 +235,11 @@ TEST_CASE("SQS views round-trip", "[sqs][views]") {
   g.clock = f.clock;
   g.service->restore(g.ctx.scope, doc);
   CHECK(g.snapshot() == saved);
-  auto got = g.poll(url, 0, 10)->bodies();
+  auto got = bodies(*g.poll(url, 0, 10));
   CHECK(got == std::vector<std::string>{"with attributes", "in flight"});
   g.tick(100'000);  // the two in flight (60 s) are back, and the delay has run out
-  CHECK(g.poll(url, 0, 10)->bodies() == std::vector<std::string>{"with attributes", "in flight", "delayed"});
-  CHECK(g.poll("http://localhost:4566/123456789012/f.fifo", 0, 10)->bodies() == std::vector<std::string>{"fifo"});
+  CHECK(bodies(*g.poll(url, 0, 10)) == std::vector<std::string>{"with attributes", "in flight", "delayed"});
+  CHECK(bodies(*g.poll("http://localhost:4566/123456789012/f.fifo", 0, 10)) == std::vector<std::string>{"fifo"});
   ListQueueTagsRequest tags;
   tags.queue_url = url;
   CHECK(*list_queue_tags(*g.backend, g.ctx, tags)->tags == std::map<std::string, std::string>{{"team", "a"}});
@@ -298,7 +289,7 @@ TEST_CASE("QueueDelivery", "[sqs][QueueDelivery]") {
   m.attributes["a"] = {"String", "v", ""};
   m.sender_id = "AIDAEXAMPLE";
   CHECK_FALSE(f.service->deliver_to_queue("arn:aws:sqs:us-east-1:123456789012:q", m));
-  CHECK(waiting->bodies() == std::vector<std::string>{"from sns"});
+  CHECK(bodies(*waiting) == std::vector<std::string>{"from sns"});
   auto missing = f.service->deliver_to_queue("arn:aws:sqs:us-east-1:123456789012:none", m);
   REQUIRE(missing);
   CHECK(missing->code == "QueueDoesNotExist");
@@ -310,5 +301,5 @@ TEST_CASE("QueueDelivery", "[sqs][QueueDelivery]") {
   m.deduplication_id = "d";
   CHECK_FALSE(f.service->deliver_to_queue("arn:aws:sqs:us-east-1:123456789012:f.fifo", m));
   CHECK_FALSE(f.service->deliver_to_queue("arn:aws:sqs:us-east-1:123456789012:f.fifo", m));  // deduplicated
-  CHECK(f.poll("http://localhost:4566/123456789012/f.fifo", 0, 10)->bodies() == std::vector<std::string>{"from sns"});
+  CHECK(bodies(*f.poll("http://localhost:4566/123456789012/f.fifo", 0, 10)) == std::vector<std::string>{"from sns"});
 }

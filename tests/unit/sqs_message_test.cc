@@ -8,6 +8,7 @@
 
 #include "services/sqs/generated/sqs_model.h"
 #include "services/sqs/handlers/handlers.h"
+#include "tests/support/capture_sink.h"
 #include "tests/support/manual_scheduler.h"
 
 using namespace rime;
@@ -15,18 +16,7 @@ using namespace rime::sqs;
 
 namespace {
 
-struct CaptureSink final : ResponseSink {
-  std::mutex mutex;
-  std::vector<Response> responses;
-  void complete(Response r) override {
-    std::lock_guard lock(mutex);
-    responses.push_back(std::move(r));
-  }
-  std::size_t count() {
-    std::lock_guard lock(mutex);
-    return responses.size();
-  }
-};
+using test::CaptureSink;
 
 struct Received {
   std::string id, handle, body;
